@@ -1,0 +1,49 @@
+"""Configuration: flags override `HADATH_*` environment variables, which override these defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HADATH_", extra="ignore")
+
+    brokers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated")
+    articles_topic: str = "hadath.articles.v1"
+    events_topic: str = "hadath.events.v1"
+    articles_dlq_topic: str = "hadath.articles.dlq"
+    events_dlq_topic: str = "hadath.events.dlq"
+    partitions: int = Field(4, ge=1, description="partitions of the topics Hadath creates")
+    replication_factor: int = Field(1, ge=1)
+
+    worker_group: str = "hadath-extractor"
+    sink_group: str = "hadath-sink"
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    session_timeout_s: float = Field(30.0, gt=0)
+    heartbeat_interval_s: float = Field(3.0, gt=0)
+
+    batch_size: int = Field(16, ge=1, description="articles per model call")
+    batch_timeout_s: float = Field(0.5, gt=0, description="longest wait to fill a batch")
+    max_body_chars: int = Field(200_000, ge=1)
+    min_arabic_ratio: float = Field(0.3, ge=0, le=1, description="share of letters that must be Arabic")
+
+    database_url: str = Field("sqlite:///hadath.db", description="sqlite:///PATH or postgresql://…")
+    model_dir: Path = REPO_ROOT / "models" / "ner"
+    extractor: Literal["full", "noop"] = Field("full", description="'noop' skips the NLP (benchmarks)")
+    data_dir: Path = Path(".hadath")
+    web_port: int | None = Field(None, description="faust web port of the worker; none disables it")
+
+    @property
+    def bootstrap(self) -> list[str]:
+        return [b.strip() for b in self.brokers.split(",") if b.strip()]
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment, with explicit (non-None) overrides such as CLI flags."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

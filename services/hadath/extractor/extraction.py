@@ -1,0 +1,81 @@
+"""The one extraction entry point the worker, `hadath extract` and the benchmarks call."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from hadath.events.extract import content_end, extract_events
+from hadath.schemas import Article, Event
+
+log = logging.getLogger(__name__)
+
+EVENTS_VERSION = "events-rules-1"
+
+
+class Extractor(Protocol):
+    versions: dict[str, str]
+
+    def extract(self, articles: Sequence[Article]) -> list[list[Event]]: ...
+
+
+class NlpExtractor:
+    """NER over the article text (one batched model call), then the event rules per article."""
+
+    def __init__(self, tagger):
+        self.tagger = tagger
+        self.versions = {"ner": tagger.version, "events": EVENTS_VERSION}
+
+    @classmethod
+    def load(cls, model_dir: Path) -> "NlpExtractor":
+        from hadath.nlp.ner import NerTagger
+
+        return cls(NerTagger.load(model_dir))
+
+    def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
+        # Furniture after the article text is never tagged: it cannot yield events.
+        texts = [a.body[:content_end(a.body)] for a in articles]
+        entities = self.tagger.entities(texts)
+        now = datetime.now(timezone.utc)
+        return [extract_events(a, ents, self.versions, now) for a, ents in zip(articles, entities)]
+
+
+class NoopExtractor:
+    """Finds nothing; the benchmark's baseline for the cost of the plumbing alone."""
+
+    versions = {"extractor": "noop"}
+
+    def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
+        return [[] for _ in articles]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    article: Article
+    events: list[Event] | None
+    error: str | None = None
+
+
+def extract_isolated(extractor: Extractor, articles: Sequence[Article]) -> list[Outcome]:
+    """Extract a batch; if the batch fails, retry one by one so a bad article fails alone."""
+    try:
+        return [Outcome(a, ev) for a, ev in zip(articles, extractor.extract(articles), strict=True)]
+    except Exception:
+        log.warning("batch extraction failed; retrying %d articles one by one", len(articles))
+    outcomes = []
+    for article in articles:
+        try:
+            outcomes.append(Outcome(article, extractor.extract([article])[0]))
+        except Exception as exc:  # noqa: BLE001 - any failure routes the article to the DLQ
+            log.exception("extraction failed for article %s", article.id)
+            outcomes.append(Outcome(article, None, f"extraction failed: {type(exc).__name__}: {exc}"))
+    return outcomes
+
+
+def build_extractor(kind: str, model_dir: Path) -> Extractor:
+    if kind == "noop":
+        return NoopExtractor()
+    return NlpExtractor.load(model_dir)

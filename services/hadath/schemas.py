@@ -1,0 +1,124 @@
+"""Message models. The JSON Schemas in `schemas/` are generated from them (`hadath schemas --write`)."""
+
+from __future__ import annotations
+
+import json
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hadath.config import REPO_ROOT
+
+SCHEMA_DIR = REPO_ROOT / "schemas"
+
+EventType = Literal[
+    "CONSULT", "AGREE", "REQUEST", "REJECT", "ACCUSE", "THREATEN", "SUPPORT", "COOPERATE", "AID",
+    "CONCEDE", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "STATEMENT",
+]
+ConsultMode = Literal["meet", "visit", "phone", "virtual", "multilateral"]
+EventStatus = Literal["occurred", "planned", "cancelled", "reported"]
+ActorType = Literal["PER", "ORG", "GPE", "NORP"]
+Side = Literal["source", "target", "participant"]
+
+
+class Article(BaseModel):
+    """An article as scrapers publish it to `hadath.articles.v1` (key = id)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": "article.v1.json"})
+
+    id: str = Field(min_length=1, max_length=256)
+    source: str = Field(min_length=1, max_length=256, description="publisher or feed name")
+    url: str | None = None
+    title: str = ""
+    body: str = Field(min_length=1)
+    language: str = "ar"
+    published_at: dt.datetime | None = Field(None, description="ISO-8601 publication time")
+    fetched_at: dt.datetime | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, description="fields this schema does not name")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unknown_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set(cls.model_fields)
+            unknown = {k: v for k, v in data.items() if k not in known}
+            if unknown:
+                data = {k: v for k, v in data.items() if k in known}
+                data["extra"] = {**data.get("extra", {}), **unknown}
+        return data
+
+
+class Actor(BaseModel):
+    text: str
+    name: str | None = None
+    name_en: str | None = None
+    type: ActorType
+    title: str | None = None
+    country: str | None = Field(None, pattern="^[A-Z]{3}$")
+    sector: str | None = None
+    side: Side
+
+
+class Location(BaseModel):
+    text: str
+    name: str | None = None
+    country: str | None = Field(None, pattern="^[A-Z]{3}$")
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Evidence(BaseModel):
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    trigger: str
+
+
+class ArticleRef(BaseModel):
+    """What the sink stores of the source article."""
+
+    url: str | None = None
+    title: str | None = None
+    published_at: dt.datetime | None = None
+
+
+class Event(BaseModel):
+    """A normalized event as the extractor publishes it to `hadath.events.v1` (key = event_id)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": "event.v1.json"})
+
+    event_id: str
+    article_id: str
+    source: str | None = None
+    article: ArticleRef | None = None
+    event_type: EventType
+    mode: ConsultMode | None = None
+    status: EventStatus
+    date: dt.date | None = None
+    date_text: str | None = None
+    actors: list[Actor]
+    location: Location | None = None
+    evidence: Evidence
+    confidence: float = Field(ge=0, le=1)
+    model: dict[str, str]
+    extracted_at: dt.datetime
+
+
+MODELS: dict[str, type[BaseModel]] = {"article.v1.json": Article, "event.v1.json": Event}
+
+
+def json_schema(model: type[BaseModel]) -> dict:
+    schema = model.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in MODELS.items():
+        path = directory / name
+        path.write_text(json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
