@@ -25,8 +25,8 @@ _WEEKDAY_ALT = "|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True)
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # "29 ديسمبر", "7 أكتوبر/تشرين الأول 2023", "20 نوفمبر 2025"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?(?:\s+(?:عام\s+)?(\d{{4}}))?")
-_WEEKDAY = re.compile(rf"(?<![\w])(?:[وب]?(?:يوم\s+)?)({_WEEKDAY_ALT})(?![\w])")
+_DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?(?:\s+(?:عام\s+)?(\d{{4}}))?")
+_WEEKDAY = re.compile(rf"(?<![\w])(اليوم\s+)?(?:[وب]?(?:يوم\s+)?)({_WEEKDAY_ALT})(?![\w])")
 _RELATIVE = [
     (re.compile(r"(?<![\w])أمس الأول(?![\w])|(?<![\w])أول أمس(?![\w])"), -2),
     (re.compile(r"(?<![\w])(?:[وب]?أمس|البارحة)(?![\w])"), -1),
@@ -86,10 +86,11 @@ def resolve_dates(text: str, published: date | None, future: bool = False) -> li
             found.append(ResolvedDate(value, text[m.start():m.end()], m.start()))
     if published:
         for m in _WEEKDAY.finditer(plain):
-            found.append(ResolvedDate(_weekday(_WEEKDAYS[m.group(1)], published, future), m.group(1), m.start()))
+            if m.group(1):  # "اليوم الأحد": today, named
+                continue
+            found.append(ResolvedDate(_weekday(_WEEKDAYS[m.group(2)], published, future), m.group(2), m.start()))
         for pattern, days in _RELATIVE:
             for m in pattern.finditer(plain):
                 found.append(ResolvedDate(published + timedelta(days=days), m.group(), m.start()))
-    # "اليوم الأحد": the weekday and the relative word name one day; keep the first mention.
     found.sort(key=lambda r: r.start)
     return found

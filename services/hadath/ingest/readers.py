@@ -53,8 +53,7 @@ def parse_seed_text(text: str, article_id: str, source: str = "seed",
     m = _FETCHED_LINE.search(text)
     if m:
         fetched_at = datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}+00:00")
-    first_line = text.strip().split("\n", 1)[0].strip()
-    title = first_line if len(first_line) <= _MAX_TITLE and not first_line.endswith(".") else ""
+    title = next((line.strip() for line in text.strip().split("\n")[:8] if _is_title(line.strip())), "")
     return {
         "id": article_id,
         "source": source,
@@ -64,6 +63,12 @@ def parse_seed_text(text: str, article_id: str, source: str = "seed",
         "published_at": (published_at or published).isoformat() if (published_at or published) else None,
         "fetched_at": fetched_at.isoformat() if fetched_at else None,
     }
+
+
+def _is_title(line: str) -> bool:
+    """A headline: a few words, no final period, not a date or source header."""
+    return (len(line.split()) >= 3 and len(line) <= _MAX_TITLE and not line.endswith((".", ":"))
+            and not _PUBLISHED_LINE.match(line) and not _FETCHED_LINE.match(line))
 
 
 def _json_records(data: Any, origin: str) -> Iterator[SourceRecord]:

@@ -1,0 +1,83 @@
+"""The event layer on hand-made entities: the rules alone, without the model."""
+
+from datetime import datetime, timezone
+
+from hadath.events.extract import content_end, event_id, event_status, extract_events
+from hadath.nlp.ner import Entity
+from hadath.schemas import Article
+
+NOW = datetime(2026, 1, 26, tzinfo=timezone.utc)
+VERSIONS = {"ner": "hand", "events": "test"}
+
+
+def entities(text: str, *spans: tuple[str, str]) -> list[Entity]:
+    out, cursor = [], 0
+    for surface, kind in spans:
+        start = text.index(surface, cursor)
+        out.append(Entity(surface, kind, start, start + len(surface), 0.9))
+        cursor = start + len(surface)
+    return out
+
+
+def test_meeting_between_egyptian_intelligence_chief_and_israeli_prime_minister():
+    body = ("التقى رئيس المخابرات المصرية، اللواء حسن رشاد، رئيس الوزراء الإسرائيلي، بنيامين نتنياهو، "
+            "في القدس، اليوم الثلاثاء، لإجراء محادثات.")
+    article = Article(id="003", source="t", body=body, published_at=datetime(2025, 12, 23, tzinfo=timezone.utc))
+    ents = entities(body, ("حسن رشاد", "PERS"), ("بنيامين نتنياهو", "PERS"), ("القدس", "LOC"))
+    (event,) = extract_events(article, ents, VERSIONS, NOW)
+    assert (event.event_type, event.mode, event.status) == ("CONSULT", "meet", "occurred")
+    assert str(event.date) == "2025-12-23"
+    rashad, netanyahu = event.actors
+    assert (rashad.title, rashad.country, rashad.sector) == ("intelligence chief", "EGY", "intelligence")
+    assert (netanyahu.title, netanyahu.country) == ("prime minister", "ISR")
+    assert {a.side for a in event.actors} == {"participant"}
+    assert event.location.name == "القدس" and event.location.lat is not None
+    assert body[event.evidence.start:event.evidence.end] == event.evidence.sentence
+
+
+def test_virtual_meeting_mode():
+    body = "عقد مستشار الأمن القومي الأمريكي جيك سوليفان اجتماعا افتراضيا مع وزير الشؤون الاستراتيجية رون ديرمر."
+    ents = entities(body, ("جيك سوليفان", "PERS"), ("رون ديرمر", "PERS"))
+    (event,) = extract_events(Article(id="4", source="t", body=body), ents, VERSIONS, NOW)
+    assert (event.event_type, event.mode) == ("CONSULT", "virtual")
+    assert event.actors[0].title == "national security adviser"
+
+
+def test_mentions_of_one_event_in_several_sentences_merge_and_variants_are_one_actor():
+    body = ("التقى المبعوث الأمريكي ستيف ويتكوف رئيس الوزراء بنيامين نتنياهو في القدس.\n"
+            "وقال مكتب نتنياهو إن ويتكوف التقى نتنياهو لبحث المرحلة الثانية.")
+    ents = entities(body, ("ستيف ويتكوف", "PERS"), ("بنيامين نتنياهو", "PERS"), ("القدس", "LOC"),
+                    ("نتنياهو", "PERS"), ("ويتكوف", "PERS"), ("نتنياهو", "PERS"))
+    events = extract_events(Article(id="m", source="t", body=body), ents, VERSIONS, NOW)
+    consults = [e for e in events if e.event_type == "CONSULT"]
+    assert len(consults) == 1
+    assert {a.name for a in consults[0].actors} == {"ستيف ويتكوف", "بنيامين نتنياهو"}
+
+
+def test_page_furniture_yields_nothing():
+    body = "نص الخبر هنا.\nمقالات مشابهة\nالتقى الرئيس جو بايدن الرئيس إيمانويل ماكرون في باريس."
+    ents = entities(body, ("جو بايدن", "PERS"), ("إيمانويل ماكرون", "PERS"), ("باريس", "LOC"))
+    assert content_end(body) == body.index("مقالات")
+    assert extract_events(Article(id="f", source="t", body=body), ents, VERSIONS, NOW) == []
+
+
+def test_status_cues():
+    assert event_status("سيلتقي الرئيس نظيره الأسبوع المقبل") == "planned"
+    assert event_status("وكان من المقرر عقد الاجتماع لكنه أُلغي") == "cancelled"
+    assert event_status("نقلت صحيفة هآرتس عن مصادر أن الوفد وصل") == "reported"
+    assert event_status("التقى الرئيس نظيره في القاهرة") == "occurred"
+
+
+def test_assault_has_source_and_target():
+    body = "قصف الجيش الإسرائيلي مواقع لحركة حماس في رفح."
+    ents = entities(body, ("الجيش الإسرائيلي", "ORG"), ("حماس", "ORG"), ("رفح", "LOC"))
+    (event,) = extract_events(Article(id="s", source="t", body=body), ents, VERSIONS, NOW)
+    assert event.event_type == "ASSAULT"
+    sides = {a.text: a.side for a in event.actors}
+    assert sides == {"الجيش الإسرائيلي": "source", "حماس": "target"}
+    assert event.actors[0].country == "ISR" and event.actors[0].sector == "military"
+
+
+def test_event_ids_are_deterministic():
+    assert event_id("a", "CONSULT", "meet", ["x", "y"]) == event_id("a", "CONSULT", "meet", ["y", "x"])
+    assert event_id("a", "CONSULT", "meet", ["x"]) != event_id("b", "CONSULT", "meet", ["x"])
