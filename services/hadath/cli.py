@@ -316,6 +316,7 @@ def eval_ner(
 def eval_events(
     gold: Path = typer.Option(..., help="gold events (JSONL, with the articles they come from)"),
     predicted: Optional[Path] = typer.Option(None, help="predicted events JSONL (default: extract now)"),
+    split: Optional[str] = typer.Option(None, help="score only the gold articles of this split (dev, test)"),
     model_dir: Optional[Path] = typer.Option(None, help="NER model folder"),
 ):
     """Event-level precision/recall/F1 against gold; the last line is JSON."""
@@ -323,7 +324,7 @@ def eval_events(
 
     settings = load_settings(model_dir=model_dir)
     try:
-        result = evaluate_events_file(gold, predicted, settings.model_dir)
+        result = evaluate_events_file(gold, predicted, settings.model_dir, split)
     except (FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     for line in result.lines():

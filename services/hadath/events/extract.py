@@ -59,6 +59,19 @@ def find_trigger(words: Sequence[Word]) -> Trigger | None:
     return best
 
 
+def event_sentences(body: str) -> list[tuple[int, int]]:
+    """Spans of the sentences that can hold an event: long enough, with a trigger word.
+
+    Only these go through the NER model; the rest of an article cannot yield events.
+    """
+    spans = []
+    for start, end in split_sentences(body[:content_end(body)]):
+        words = split_words(body[start:end])
+        if len(words) >= MIN_SENTENCE_WORDS and find_trigger(words):
+            spans.append((start, end))
+    return spans
+
+
 def consult_mode(words: Sequence[Word], trigger: Trigger) -> str | None:
     if trigger.kind != "CONSULT":
         return None
@@ -207,7 +220,7 @@ def extract_events(article: Article, entities: Sequence[Entity], versions: dict[
     published = article.published_at.date() if article.published_at else None
     people = canonical_people(entities)
     drafts: dict[tuple, tuple[list[str], Draft]] = {}
-    for span in split_sentences(article.body[:content_end(article.body)]):
+    for span in event_sentences(article.body):
         found = sentence_event(article, span, entities, people, published)
         if found is None:
             continue

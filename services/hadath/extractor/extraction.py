@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, Sequence
 
-from hadath.events.extract import content_end, extract_events
+from hadath.events.extract import event_sentences, extract_events
 from hadath.schemas import Article, Event
 
 log = logging.getLogger(__name__)
@@ -36,9 +36,9 @@ class NlpExtractor:
         return cls(NerTagger.load(model_dir))
 
     def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
-        # Furniture after the article text is never tagged: it cannot yield events.
-        texts = [a.body[:content_end(a.body)] for a in articles]
-        entities = self.tagger.entities(texts)
+        # Only sentences that can hold an event are tagged (furniture and trigger-less ones cannot).
+        texts = [a.body for a in articles]
+        entities = self.tagger.entities(texts, [event_sentences(t) for t in texts])
         now = datetime.now(timezone.utc)
         return [extract_events(a, ents, self.versions, now) for a, ents in zip(articles, entities)]
 

@@ -207,11 +207,12 @@ class NerTagger:
                 results[i] = out
         return results
 
-    def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
-        """Entities with character offsets into each text."""
+    def entities(self, texts: Sequence[str],
+                 spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[Entity]]:
+        """Entities with character offsets into each text; only inside `spans` when given."""
         jobs: list[tuple[int, list[Word]]] = []
         for t, text in enumerate(texts):
-            for start, end in split_sentences(text):
+            for start, end in (spans[t] if spans is not None else split_sentences(text)):
                 for window in windows(split_words(text[start:end], start)):
                     jobs.append((t, list(window)))
         tagged = self.tag([[w.text for w in words] for _, words in jobs]) if jobs else []

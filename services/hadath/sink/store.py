@@ -184,6 +184,14 @@ class Store:
         self.conn.commit()
         return ids
 
+    def stored_at_by_article(self) -> dict[str, str]:
+        """When each article's last event was stored (ISO time): for latency figures."""
+        with closing(self.conn.cursor()) as cur:
+            cur.execute("SELECT article_id, MAX(stored_at) FROM events GROUP BY article_id")
+            out = dict(cur.fetchall())
+        self.conn.commit()
+        return out
+
     def events(self, limit: int = 1000) -> list[dict]:
         with closing(self.conn.cursor()) as cur:
             cur.execute(self.sql("SELECT payload FROM events ORDER BY article_id, event_id LIMIT ?"), (limit,))

@@ -1,0 +1,219 @@
+"""Benchmarks: `python -m bench [--articles N]` from the repository root.
+
+Figures for each stage alone (parsing+validation, NER, event rules, sink
+writes to SQLite and PostgreSQL), then the whole pipeline on the embedded
+broker (full extraction, the same with a no-op extractor, and latency at a
+steady rate). Writes bench/results/<time>.json and bench/RESULTS.md; the last
+printed line is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+from hadath.config import REPO_ROOT
+from hadath.demo import collect, local_pipeline
+from hadath.events.extract import event_sentences, extract_events
+from hadath.extractor.extraction import NlpExtractor
+from hadath.ingest.producer import publish_records, to_article
+from hadath.ingest.readers import SourceRecord, read_paths
+from hadath.nlp.ner import NerTagger, split_words
+from hadath.sink.store import open_store
+from hadath.validation import parse_article
+
+BENCH_DIR = Path(__file__).parent
+POSTGRES_URL = os.environ.get("HADATH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def corpus(n: int, seed: int = 7) -> list[SourceRecord]:
+    """n articles varied from the seeds: paragraphs shuffled after the lead, new ids."""
+    base = list(read_paths([REPO_ROOT / "seeds"]))
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        fields = dict(base[i % len(base)].fields)
+        paragraphs = [p for p in fields["body"].split("\n") if p.strip()]
+        lead, rest = paragraphs[:1], paragraphs[1:]
+        rng.shuffle(rest)
+        out.append(SourceRecord({**fields, "id": f"bench-{i:05d}", "body": "\n".join(lead + rest)}, f"bench {i}"))
+    return out
+
+
+def timed(fn, *args):
+    started = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - started
+
+
+def stage_figures(records: list[SourceRecord]) -> dict:
+    raws = [orjson.dumps(r.fields) for r in records]
+    articles, parse_s = timed(lambda: [parse_article(raw) for raw in raws])
+    tagger = NerTagger.load()
+    texts = [a.body for a in articles]
+    spans, filter_s = timed(lambda: [event_sentences(t) for t in texts])
+    words_all = sum(len(split_words(t)) for t in texts)
+    words_tagged = sum(len(split_words(t[s:e])) for t, sp in zip(texts, spans) for s, e in sp)
+    pieces = sum(len(tagger.tokenizer.encode(t[s:e]).ids) - 2 for t, sp in zip(texts, spans) for s, e in sp)
+    entities, ner_s = timed(tagger.entities, texts, spans)
+    versions = NlpExtractor(tagger).versions
+    now = datetime.now(timezone.utc)
+    events, rules_s = timed(lambda: [extract_events(a, e, versions, now) for a, e in zip(articles, entities)])
+    flat = [e for evs in events for e in evs]
+    sink = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", POSTGRES_URL)):
+            try:
+                store = open_store(url)
+            except Exception as exc:  # noqa: BLE001 - report a missing database, keep benchmarking
+                sink[name] = {"error": str(exc)}
+                continue
+            _, write_s = timed(lambda: [store.upsert(flat[i:i + 100]) for i in range(0, len(flat), 100)])
+            store.close()
+            sink[name] = {"events": len(flat), "seconds": round(write_s, 3),
+                          "events_per_s": round(len(flat) / write_s, 1) if write_s else None}
+    n = len(records)
+    return {
+        "articles": n,
+        "parse_validate": {"seconds": round(parse_s, 3), "articles_per_s": round(n / parse_s, 1)},
+        "sentence_filter": {"seconds": round(filter_s, 3), "words_total": words_all, "words_tagged": words_tagged},
+        "ner": {"seconds": round(ner_s, 2), "articles_per_s": round(n / ner_s, 2),
+                "words_per_s": round(words_tagged / ner_s, 1), "subword_tokens_per_s": round(pieces / ner_s, 1)},
+        "event_rules": {"seconds": round(rules_s, 3), "articles_per_s": round(n / rules_s, 1),
+                        "events": len(flat)},
+        "sink_writes": sink,
+    }
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))], 3)
+
+
+async def _pipeline_run(records: list[SourceRecord], extractor: str, rate: float | None, timeout: float) -> dict:
+    with tempfile.TemporaryDirectory() as tmp, local_pipeline(Path(tmp), extractor=extractor) as pipeline:
+        pipeline.start_worker()
+        pipeline.start_sink()
+        await asyncio.sleep(0)
+        # Warm-up: one article through the whole pipeline so model loading and group joins are not timed.
+        warm = SourceRecord({**records[0].fields, "id": "warm-up"}, "warm-up")
+        report = await publish_records(pipeline.settings, [warm])
+        await collect(pipeline, 1, report.last_offsets, timeout)
+        sent_at: dict[str, float] = {}
+
+        def stamp(record_iter):
+            for r in record_iter:
+                sent_at[r.fields["id"]] = time.time()
+                yield r
+
+        started = time.perf_counter()
+        report = await publish_records(pipeline.settings, stamp(records), rate=rate)
+        result = await collect(pipeline, report.published, report.last_offsets, timeout)
+        elapsed = time.perf_counter() - started
+        rss = {"worker": peak_rss_mb(pipeline.worker.pid), "sink": peak_rss_mb(pipeline.sink.pid)}
+        store = open_store(pipeline.settings.database_url)
+        stored = {a: datetime.fromisoformat(t).timestamp() for a, t in store.stored_at_by_article().items()}
+        store.close()
+    latencies = [stored[a] - sent_at[a] for a in stored if a in sent_at]
+    return {
+        "extractor": extractor, "articles": len(records), "rate": rate, "seconds": round(elapsed, 2),
+        "articles_per_s": round(len(records) / elapsed, 2), "events": len(result.events),
+        "dead_letters": len(result.dead_letters),
+        "latency_s": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+                      "p99": percentile(latencies, 99), "articles_measured": len(latencies)},
+        "peak_rss_mb": rss,
+    }
+
+
+def markdown(results: dict) -> str:
+    s, full, noop, steady = results["stages"], results["pipeline"], results["noop"], results["steady"]
+    lines = [
+        f"# Benchmark ({results['when']}, {results['machine']})", "",
+        f"{s['articles']} articles varied from the seeds; `python -m bench --articles {s['articles']}`.", "",
+        "| stage | time (s) | throughput |", "|---|---|---|",
+        f"| parse + validate | {s['parse_validate']['seconds']} | {s['parse_validate']['articles_per_s']} articles/s |",
+        f"| NER ({s['sentence_filter']['words_tagged']} of {s['sentence_filter']['words_total']} words tagged) | "
+        f"{s['ner']['seconds']} | {s['ner']['words_per_s']} words/s, {s['ner']['subword_tokens_per_s']} tokens/s |",
+        f"| event rules | {s['event_rules']['seconds']} | {s['event_rules']['articles_per_s']} articles/s |",
+    ]
+    for name, f in s["sink_writes"].items():
+        lines.append(f"| sink writes, {name} | {f.get('seconds', '-')} | {f.get('events_per_s', f.get('error'))} events/s |")
+    lines += ["", "| pipeline | articles/s | p50 / p95 / p99 latency (s) | peak RSS worker / sink (MB) |",
+              "|---|---|---|---|"]
+    for name, r in (("full, as fast as possible", full), ("no-op extractor", noop), (f"full, steady {steady['rate']}/s", steady)):
+        lat = r["latency_s"]
+        lines.append(f"| {name} | {r['articles_per_s']} | {lat['p50']} / {lat['p95']} / {lat['p99']} | "
+                     f"{r['peak_rss_mb']['worker']} / {r['peak_rss_mb']['sink']} |")
+    lines += ["", f"Full / no-op throughput ratio: {results['full_over_noop']}."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--steady-rate", type=float, default=5.0, help="articles/s for the latency run")
+    parser.add_argument("--steady-articles", type=int, default=100)
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR, help="writes OUT/results/*.json and OUT/RESULTS.md")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    records = corpus(args.articles)
+    print(f"stages on {len(records)} articles…", flush=True)
+    stages = stage_figures(records)
+    print(orjson.dumps(stages).decode(), flush=True)
+    print("pipeline, full extraction…", flush=True)
+    full = asyncio.run(_pipeline_run(records, "full", None, args.timeout))
+    print(orjson.dumps(full).decode(), flush=True)
+    print("pipeline, no-op extractor…", flush=True)
+    noop = asyncio.run(_pipeline_run(records, "noop", None, args.timeout))
+    print(orjson.dumps(noop).decode(), flush=True)
+    steady_records = corpus(min(args.steady_articles, args.articles), seed=11)
+    print(f"pipeline, steady {args.steady_rate} articles/s…", flush=True)
+    steady = asyncio.run(_pipeline_run(steady_records, "full", args.steady_rate, args.timeout))
+    print(orjson.dumps(steady).decode(), flush=True)
+
+    results = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPUs",
+        "stages": stages, "pipeline": full, "noop": noop, "steady": steady,
+        "full_over_noop": round(full["articles_per_s"] / noop["articles_per_s"], 3) if noop["articles_per_s"] else None,
+        "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    (args.out / "results").mkdir(parents=True, exist_ok=True)
+    (args.out / "results" / f"{results['when'].replace(':', '')}.json").write_bytes(
+        orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    (args.out / "RESULTS.md").write_text(markdown(results))
+    print(markdown(results))
+    print(orjson.dumps({
+        "articles_per_s": full["articles_per_s"], "p95_latency_s": steady["latency_s"]["p95"],
+        "peak_rss_mb": max(v for v in full["peak_rss_mb"].values() if v is not None),
+        "noop_articles_per_s": noop["articles_per_s"], "full_over_noop": results["full_over_noop"],
+        "ner_words_per_s": stages["ner"]["words_per_s"],
+    }).decode())
+
+
+if __name__ == "__main__":
+    main()
