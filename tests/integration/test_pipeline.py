@@ -9,6 +9,7 @@ from hadath.demo import collect, local_pipeline
 from hadath.ingest.producer import ArticlePublisher, publish_records
 from hadath.kafka import DLQ_REASON, header_dict
 from hadath.sink.store import open_store
+from hadath.status import gather_status
 from tests.integration.conftest import seed_records
 
 pytestmark = pytest.mark.integration
@@ -25,8 +26,13 @@ async def test_seeds_flow_end_to_end(store_kind, work_dir, request):
         records = seed_records()
         report = await publish_records(pipeline.settings, records)
         result = await collect(pipeline, report.published, report.last_offsets, TIMEOUT)
+        status = await gather_status(pipeline.settings)
 
     assert report.published == len(records) == 5
+    s = pipeline.settings
+    assert status["topics"][s.articles_topic]["partitions"] == s.partitions
+    assert sum(status["consumer_groups"][s.worker_group].values()) == 5
+    assert status["store"]["events"] == len({e["event_id"] for e in result.events})
     assert result.dead_letters == []
     produced = {e["event_id"] for e in result.events}
     assert produced, "the seeds describe meetings; some events must come out"
