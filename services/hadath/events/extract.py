@@ -11,8 +11,8 @@ from typing import Sequence
 from hadath.events import gazetteer
 from hadath.events.arabic import normalize, without_proclitic
 from hadath.events.dates import resolve_dates
-from hadath.events.lexicon import (CANCELLED, FURNITURE, MODE_INDEX, PLANNED, PRIORITY, REPORTED,
-                                   TRIGGER_INDEX)
+from hadath.events.lexicon import (CANCELLED, FURNITURE, FUTURE_INDEX, MODE_INDEX, PLANNED, PRIORITY,
+                                   REPORTED, TRIGGER_INDEX)
 from hadath.nlp.ner import Entity, Word, split_sentences, split_words
 from hadath.schemas import Actor, Article, ArticleRef, Event, Evidence, Location
 
@@ -86,24 +86,39 @@ def consult_mode(words: Sequence[Word], trigger: Trigger) -> str | None:
 def event_status(sentence: str) -> str:
     if CANCELLED.search(sentence):
         return "cancelled"
-    if PLANNED.search(sentence):
+    future = any(normalize(form) in FUTURE_INDEX for w in split_words(sentence) for form in without_proclitic(w.text))
+    if future or PLANNED.search(sentence):
         return "planned"
     if REPORTED.search(sentence):
         return "reported"
     return "occurred"
 
 
-def _title_and_country(before: str) -> tuple[str | None, str | None, str | None]:
-    """Title, sector and country named in the words just before a person's name."""
-    title = sector = None
-    for ar, en, sec in gazetteer.TITLES:
-        if ar in before:
-            title, sector = en, sec
-            break
-    country = None
-    for word in split_words(before):
-        country = gazetteer.nationality(word.text) or country
-    return title, sector, country
+@dataclass(frozen=True)
+class Profile:
+    title: str | None = None
+    sector: str | None = None
+    country: str | None = None
+
+
+def title_profile(before: str) -> Profile:
+    """Title, sector and country named in the words just before a person's name.
+
+    The office nearest the name wins (a rank such as اللواء only when no office is named);
+    the country is a nationality adjective between that title and the name.
+    """
+    best: tuple[int, int, str, str] | None = None  # (end, is_office, en, sector)
+    for ar, en, sector in gazetteer.TITLES:
+        # Whole words only (الأمير is not in الأميركي), with an optional proclitic.
+        for m in re.finditer(rf"(?<!\w)[وبلف]?{re.escape(ar)}(?!\w)", before):
+            key = (int(ar not in gazetteer.RANKS), m.end())
+            if best is None or key > (best[1], best[0]):
+                best = (m.end(), key[0], en, sector)
+    if best and len(split_words(before[best[0]:])) > 4:
+        best = None  # too far from the name to be its title
+    tail = before[best[0]:] if best else " ".join(before.split()[-2:])
+    country = next((c for c in map(gazetteer.nationality, (w.text for w in split_words(tail))) if c), None)
+    return Profile(best[2] if best else None, best[3] if best else None, country)
 
 
 def person_key(text: str) -> str:
@@ -121,37 +136,68 @@ def canonical_people(entities: Sequence[Entity]) -> dict[str, str]:
     return longest
 
 
-def build_actor(entity: Entity, body: str, floor: int, people: dict[str, str]) -> tuple[str, Actor] | None:
-    before = body[max(floor, entity.start - TITLE_WINDOW):entity.start]
+def resolve_entity(entity: Entity, people: dict[str, str], known: set[str]) -> Entity:
+    """Undo the commonest tagging slips: a glued proclitic (وكوشنر، لأكسيوس، بالبيت الأبيض) when the
+    bare name occurs in the article, and a known person tagged ORG/LOC."""
+    text = entity.text
+    if text[:1] in ("و", "ل", "ب") and len(text) > 4:
+        bare = text[1:]
+        if person_key(bare) in people or normalize(bare) in known or gazetteer.lookup_place(bare) is not None:
+            entity = Entity(bare, entity.type, entity.start + 1, entity.end, entity.score)
+    if entity.type != "PERS" and person_key(entity.text) in people and len(entity.text.split()) <= 2:
+        entity = Entity(entity.text, "PERS", entity.start, entity.end, entity.score)
+    return entity
+
+
+def build_actor(entity: Entity, body: str, people: dict[str, str],
+                profiles: dict[str, Profile]) -> tuple[str, Actor] | None:
     if entity.type == "PERS":
-        title, sector, country = _title_and_country(before)
         key = person_key(entity.text)
-        return key, Actor(text=entity.text, name=people.get(key, entity.text), type="PER", title=title,
-                          country=country, sector=sector, side="participant")
+        p = profiles.get(key, Profile())
+        return key, Actor(text=entity.text, name=people.get(key, entity.text), type="PER", title=p.title,
+                          country=p.country, sector=p.sector, side="participant")
     if entity.type == "ORG":
         after = body[entity.end:entity.end + 20].split()
         country = next((c for c in map(gazetteer.nationality, entity.text.split() + after[:1]) if c), None)
-        return normalize(entity.text), Actor(text=entity.text, name=entity.text, type="ORG", country=country,
+        place = gazetteer.lookup_place(entity.text)
+        return normalize(entity.text), Actor(text=entity.text, name=entity.text, type="ORG",
+                                             country=country or (place.country if place else None),
                                              sector=gazetteer.org_sector(entity.text), side="participant")
     if entity.type == "LOC":
         place = gazetteer.lookup_place(entity.text)
-        if place:
+        if place and (place.is_country or place.is_capital):
             return place.name, Actor(text=entity.text, name=place.name, name_en=place.name_en, type="GPE",
                                      country=place.country, sector="government", side="participant")
     return None
+
+
+def article_profiles(body: str, entities: Sequence[Entity]) -> dict[str, Profile]:
+    """Each person's title and country from the mention that names them (one person, one profile)."""
+    profiles: dict[str, Profile] = {}
+    floor = 0
+    for e in entities:
+        # "مستشار الأمن القومي لنتنياهو": a title before a glued ل belongs to someone else.
+        if e.type == "PERS" and body[e.start - 1:e.start] != "ل":
+            found = title_profile(body[max(floor, e.start - TITLE_WINDOW):e.start])
+            known = profiles.get(person_key(e.text), Profile())
+            profiles[person_key(e.text)] = Profile(known.title or found.title, known.sector or found.sector,
+                                                   known.country or found.country)
+        floor = e.end
+    return profiles
 
 
 _IN_PLACE = re.compile(r"(?:^|\s)(?:في|ب|إلى|الى|من)\s*$")
 
 
 def split_places(entities: Sequence[Entity], body: str) -> tuple[list[Entity], Location | None]:
-    """Separate 'in X' places (the event's location) from places acting as actors (metonymy)."""
+    """Separate the event's location ("في القدس") from places acting as actors (capitals, countries)."""
     actors, location = [], None
     for e in entities:
         if e.type == "LOC":
             place = gazetteer.lookup_place(e.text)
-            if _IN_PLACE.search(body[max(0, e.start - 8):e.start]):
-                if location is None and place is not None and not place.is_country:
+            where = bool(_IN_PLACE.search(body[max(0, e.start - 8):e.start]))
+            if place is not None and (where or not (place.is_country or place.is_capital)):
+                if location is None and where:
                     location = Location(text=e.text, name=place.name, country=place.country,
                                         lat=place.lat, lon=place.lon)
                 continue
@@ -177,7 +223,8 @@ def event_id(article_id: str, kind: str, mode: str | None, actor_keys: Sequence[
 
 
 def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[Entity],
-                   people: dict[str, str], published: date | None) -> tuple[list[str], Draft] | None:
+                   people: dict[str, str], profiles: dict[str, Profile],
+                   published: date | None) -> tuple[list[str], Draft] | None:
     start, end = span
     body = article.body
     sentence = body[start:end]
@@ -191,11 +238,9 @@ def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[E
     actor_entities, location = split_places(inside, body)
     actors: list[tuple[int, str, Actor]] = []
     seen: set[str] = set()
-    floor = start
     scores = []
     for entity in actor_entities:
-        built = build_actor(entity, body, floor, people)
-        floor = entity.end
+        built = build_actor(entity, body, people, profiles)
         if built and built[0] not in seen:
             seen.add(built[0])
             actors.append((entity.start, built[0], built[1]))
@@ -214,29 +259,43 @@ def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[E
     )
 
 
+def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: Draft) -> None:
+    """One real event mentioned in several sentences is one record: same type, mode and status
+    sharing a person (or, without people, the same actors) merge, actors united."""
+    people = {a.name for a in draft.actors if a.type == "PER"}
+    for known_keys, known in drafts:
+        if (known.kind, known.mode, known.status) != (draft.kind, draft.mode, draft.status):
+            continue
+        known_people = {a.name for a in known.actors if a.type == "PER"}
+        if (people & known_people) or (not people and not known_people and set(keys) == set(known_keys)):
+            for key, actor in zip(keys, draft.actors):
+                if key not in known_keys:
+                    known_keys.append(key)
+                    known.actors.append(actor)
+            known.date = known.date or draft.date
+            known.date_text = known.date_text or draft.date_text
+            known.location = known.location or draft.location
+            known.scores.extend(draft.scores)
+            return
+    drafts.append((keys, draft))
+
+
 def extract_events(article: Article, entities: Sequence[Entity], versions: dict[str, str],
                    now: datetime) -> list[Event]:
     """Events of one article; mentions of one event in several sentences merge into one record."""
     published = article.published_at.date() if article.published_at else None
     people = canonical_people(entities)
-    drafts: dict[tuple, tuple[list[str], Draft]] = {}
+    known = {normalize(e.text) for e in entities}
+    entities = [resolve_entity(e, people, known) for e in entities]
+    profiles = article_profiles(article.body, entities)
+    drafts: list[tuple[list[str], Draft]] = []
     for span in event_sentences(article.body):
-        found = sentence_event(article, span, entities, people, published)
-        if found is None:
-            continue
-        keys, draft = found
-        merge_key = (draft.kind, draft.mode, frozenset(keys))
-        if merge_key in drafts:
-            first = drafts[merge_key][1]
-            first.date = first.date or draft.date
-            first.date_text = first.date_text or draft.date_text
-            first.location = first.location or draft.location
-            first.scores.extend(draft.scores)
-        else:
-            drafts[merge_key] = (keys, draft)
+        found = sentence_event(article, span, entities, people, profiles, published)
+        if found is not None:
+            merge_or_add(drafts, *found)
     ref = ArticleRef(url=article.url, title=article.title or None, published_at=article.published_at)
     events = []
-    for keys, d in drafts.values():
+    for keys, d in drafts:
         mean_score = sum(d.scores) / len(d.scores) if d.scores else 0.5
         confidence = (0.35 if d.kind == "STATEMENT" else 0.45) + 0.5 * mean_score
         events.append(Event(

@@ -23,6 +23,7 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     is_country: bool = False
+    is_capital: bool = False  # capitals stand for their governments ("تخوض القاهرة وواشنطن جهودا")
 
 
 # Common names that differ from the ISO translation.
@@ -65,6 +66,10 @@ _CITIES = [
     ("صنعاء", "Sanaa", "YEM", 15.369, 44.191), ("طرابلس", "Tripoli", "LBY", 32.887, 13.191),
 ]
 
+# Cities whose name stands for a government in news text.
+_SEATS = {"واشنطن", "القاهرة", "الدوحة", "أنقرة", "الرياض", "طهران", "بيروت", "دمشق", "بغداد", "موسكو", "بكين",
+          "لندن", "باريس", "برلين", "تل أبيب", "أبوظبي", "الخرطوم", "صنعاء", "رام الله"}
+
 # (Arabic title, English title, sector), longest first when matching.
 TITLES = [
     ("رئيس الوزراء", "prime minister", "government"), ("رئيس الحكومة", "prime minister", "government"),
@@ -83,7 +88,10 @@ TITLES = [
     ("مستشار", "adviser", "government"), ("كبير المستشارين", "senior adviser", "government"),
     ("اللواء", "major general", "military"), ("العميد", "brigadier", "military"), ("الجنرال", "general", "military"),
     ("النائب", "lawmaker", "legislature"), ("زعيم", "leader", "party"), ("قائد", "commander", "military"),
+    ("نائب الرئيس", "vice president", "government"), ("السيناتور", "senator", "legislature"),
 ]
+# Military ranks: a title only when no office is named ("رئيس المخابرات المصرية، اللواء حسن رشاد").
+RANKS = {"اللواء", "العميد", "الجنرال"}
 TITLES.sort(key=lambda t: -len(t[0]))
 
 # Words in an organization's name that give its sector.
@@ -123,7 +131,7 @@ def _places() -> dict[str, Place]:
         for name in [_country_names()[c.alpha_3], *_COUNTRY_ALIASES.get(c.alpha_3, [])]:
             places.setdefault(normalize(name), place)
     for name, name_en, country, lat, lon in _CITIES:
-        places[normalize(name)] = Place(name, name_en, country, lat, lon)
+        places[normalize(name)] = Place(name, name_en, country, lat, lon, is_capital=name in _SEATS)
     return places
 
 
