@@ -223,17 +223,22 @@ class NerTagger:
 
     def entities(self, texts: Sequence[str],
                  spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[Entity]]:
-        """Entities with character offsets into each text; only inside `spans` when given."""
-        jobs: list[tuple[int, list[Word]]] = []
+        """Entities with character offsets into each text; only inside `spans` when given.
+
+        Each text's windows are batched with each other only: dynamic quantization scales
+        activations per batch, so mixing articles would make one article's entities (and so
+        its event ids) depend on what it was batched with, and a redelivery could differ.
+        """
+        found: list[list[Entity]] = []
         for t, text in enumerate(texts):
-            for start, end in (spans[t] if spans is not None else split_sentences(text)):
-                for window in windows(split_words(text[start:end], start)):
-                    jobs.append((t, list(window)))
-        tagged = self.tag([[w.text for w in words] for _, words in jobs]) if jobs else []
-        found: list[list[Entity]] = [[] for _ in texts]
-        for (t, words), labels in zip(jobs, tagged):
-            for kind, first, last in spans_from_bio([label for label, _ in labels]):
-                start, end = words[first].start, words[last - 1].end
-                score = float(np.mean([p for _, p in labels[first:last]]))
-                found[t].append(Entity(texts[t][start:end], kind, start, end, round(score, 4)))
+            jobs = [list(window)
+                    for start, end in (spans[t] if spans is not None else split_sentences(text))
+                    for window in windows(split_words(text[start:end], start))]
+            entities: list[Entity] = []
+            for words, labels in zip(jobs, self.tag([[w.text for w in words] for words in jobs]) if jobs else []):
+                for kind, first, last in spans_from_bio([label for label, _ in labels]):
+                    start, end = words[first].start, words[last - 1].end
+                    score = float(np.mean([p for _, p in labels[first:last]]))
+                    entities.append(Entity(text[start:end], kind, start, end, round(score, 4)))
+            found.append(entities)
         return found
