@@ -10,6 +10,7 @@ from hadath.ingest.producer import ArticlePublisher, publish_records
 from hadath.kafka import DLQ_REASON, header_dict
 from hadath.sink.store import open_store
 from hadath.status import gather_status
+from hadath.tail import tail_topic
 from tests.integration.conftest import seed_records
 
 pytestmark = pytest.mark.integration
@@ -45,7 +46,7 @@ async def test_seeds_flow_end_to_end(store_kind, work_dir, request):
         store.close()
 
 
-async def test_bad_input_lands_in_the_dead_letter_topic_and_valid_articles_pass(work_dir):
+async def test_bad_input_lands_in_the_dead_letter_topic_and_valid_articles_pass(work_dir, capsys):
     good = seed_records()[:2]
     bad = [
         (b"k1", b"{not json", "bad_json"),
@@ -69,9 +70,14 @@ async def test_bad_input_lands_in_the_dead_letter_topic_and_valid_articles_pass(
         for m in metas:
             last[m.partition] = max(last.get(m.partition, -1), m.offset)
         result = await collect(pipeline, len(metas), last, TIMEOUT)
+        capsys.readouterr()
+        shown = await tail_topic(pipeline.settings, pipeline.settings.articles_dlq_topic, None, follow=False)
+        tailed = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
 
     reasons = sorted(header_dict(r.headers)[DLQ_REASON] for r in result.dead_letters)
     assert reasons == sorted(reason for _, _, reason in bad)
+    assert shown == len(tailed) == len(bad)  # `hadath tail --dlq` shows each with its reason
+    assert sorted(t["headers"][DLQ_REASON] for t in tailed) == reasons
     by_key = {r.key: r for r in result.dead_letters}
     assert by_key[b"k1"].value == b"{not json"  # the original bytes, untouched
     assert header_dict(by_key[b"k1"].headers)["trace"] == "t-k1"  # original headers kept

@@ -11,9 +11,9 @@ nibble). We dequantize them into a `transformers` BertModel and build a
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -69,17 +69,24 @@ class _Cursor:
         return out
 
 
-def dequantize_q4(raw: memoryview, n: int) -> np.ndarray:
+def dequantize_q4(raw: memoryview, n: int, chunk: int = 1 << 18) -> np.ndarray:
+    """Dequantize n weights, in chunks so the temporaries stay small (the word embeddings
+    are 96M weights). fp32, not fp16: (nibble - 8) * an fp16 scale needs up to 14 bits of
+    mantissa, and rounding to fp16 cost 0.2 F1 points on ANERcorp."""
     blocks = np.frombuffer(raw, dtype=_BLOCK_DTYPE, count=n // BLOCK)
-    low = (blocks["qs"] & 0x0F).astype(np.int8) - 8
-    high = (blocks["qs"] >> 4).astype(np.int8) - 8
-    values = np.concatenate([low, high], axis=1).astype(np.float32)
-    return (values * blocks["d"].astype(np.float32)[:, None]).reshape(-1)
+    out = np.empty((len(blocks), BLOCK), dtype=np.float32)
+    for i in range(0, len(blocks), chunk):
+        part = blocks[i:i + chunk]
+        scale = part["d"].astype(np.float32)[:, None]
+        out[i:i + chunk, :16] = ((part["qs"] & 0x0F).astype(np.float32) - 8) * scale
+        out[i:i + chunk, 16:] = ((part["qs"] >> 4).astype(np.float32) - 8) * scale
+    return out.reshape(-1)
 
 
 def read_e5(path: Path | None = None, skip: frozenset[str] = frozenset()) -> E5File:
     """Parse the file; tensors named in `skip` are not dequantized (saves time and memory)."""
-    data = memoryview((path or default_path()).read_bytes())
+    with open(path or default_path(), "rb") as f:
+        data = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
     c = _Cursor(data)
     if bytes(c.raw(4)) != MAGIC:
         raise ValueError(f"{path}: not an E5S1 model file")
@@ -115,9 +122,13 @@ def read_e5(path: Path | None = None, skip: frozenset[str] = frozenset()) -> E5F
         if name in skip:
             continue
         raw = data[offset:offset + nbytes]
-        tensors[name] = (
-            dequantize_q4(raw, n) if dtype == _Q4 else np.frombuffer(raw, dtype="<f4", count=n).copy()
-        )
+        if dtype == _Q4:
+            tensors[name] = dequantize_q4(raw, n)
+        else:
+            tensors[name] = np.frombuffer(raw, dtype="<f4", count=n).copy()
+        del raw
+    del c, norm, offsets, scores
+    data.release()
     return E5File(header, pieces, bos, eos, pad, unk, normalization, tensors)
 
 
@@ -186,7 +197,6 @@ def build_tokenizer(e5: E5File):
     return tok
 
 
-@lru_cache(maxsize=2)
 def load_e5(path: str | None = None, with_word_embeddings: bool = True) -> E5File:
     skip = frozenset() if with_word_embeddings else frozenset({"emb.word"})
     return read_e5(Path(path) if path else None, skip=skip)

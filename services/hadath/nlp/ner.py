@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -135,10 +136,17 @@ def build_model(num_layers: int | None = None):
     config.num_labels = len(LABELS)
     config.id2label = dict(enumerate(LABELS))
     config.label2id = {label: i for i, label in enumerate(LABELS)}
-    model = BertForTokenClassification(config)
     state = {f"bert.{k}": torch.from_numpy(v) for k, v in e5.bert_state_dict(base).items()
              if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < config.num_hidden_layers}
-    model.load_state_dict(state, strict=False)
+    words = state.pop("bert.embeddings.word_embeddings.weight")
+    # Build with a tiny vocabulary, then adopt the real (frozen) table without copying it:
+    # a randomly initialised 250k x 384 table first would add 384 MB to the peak memory.
+    config.vocab_size = e5.PAD_ID + 1
+    model = BertForTokenClassification(config)
+    model.bert.embeddings.word_embeddings = torch.nn.Embedding.from_pretrained(words, freeze=True,
+                                                                               padding_idx=e5.PAD_ID)
+    model.config.vocab_size = words.shape[0]
+    model.load_state_dict(state, strict=False, assign=True)
     return model, e5.build_tokenizer(base)
 
 
@@ -153,7 +161,11 @@ def quantize_ffn_input(model):
 
     targets = {name: per_channel_dynamic_qconfig for name, _ in model.named_modules()
                if name.endswith("intermediate.dense")}
-    return quantize_dynamic(model, targets)
+    with warnings.catch_warnings():
+        # torch.ao's dynamic quantization is deprecated in favour of torchao; it still works in
+        # the pinned torch, and the warning would flood every worker log.
+        warnings.filterwarnings("ignore", message=".*quantized tensor creation functions.*")
+        return quantize_dynamic(model, targets, inplace=True)  # a copy would duplicate the 384 MB embeddings
 
 
 # --- inference --------------------------------------------------------------------
