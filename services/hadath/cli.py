@@ -46,9 +46,9 @@ def _published(value: Optional[str]) -> Optional[datetime]:
     if value is None:
         return None
     try:
-        from hadath.ingest.readers import _utc
+        from hadath.ingest.readers import as_utc
 
-        return _utc(datetime.fromisoformat(value))
+        return as_utc(datetime.fromisoformat(value))
     except ValueError:
         _fail(f"--published must be an ISO date such as 2026-01-25, got {value!r}")
 

@@ -30,7 +30,7 @@ class SourceRecord:
     origin: str
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
@@ -47,7 +47,7 @@ def parse_seed_text(text: str, article_id: str, source: str = "seed",
     m = _PUBLISHED_LINE.search(text)
     if m and published_at is None:
         try:
-            published_at = _utc(dateparser.parse(m.group(1).replace("GMT", "").strip()))
+            published_at = as_utc(dateparser.parse(m.group(1).replace("GMT", "").strip()))
         except (ValueError, OverflowError):
             pass
     m = _FETCHED_LINE.search(text)
