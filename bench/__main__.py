@@ -14,7 +14,6 @@ import asyncio
 import os
 import random
 import resource
-import statistics
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -26,7 +25,7 @@ from hadath.config import REPO_ROOT
 from hadath.demo import collect, local_pipeline
 from hadath.events.extract import event_sentences, extract_events
 from hadath.extractor.extraction import NlpExtractor
-from hadath.ingest.producer import publish_records, to_article
+from hadath.ingest.producer import publish_records
 from hadath.ingest.readers import SourceRecord, read_paths
 from hadath.nlp.ner import NerTagger, split_words
 from hadath.sink.store import open_store
@@ -78,7 +77,7 @@ def stage_figures(records: list[SourceRecord]) -> dict:
             except Exception as exc:  # noqa: BLE001 - report a missing database, keep benchmarking
                 sink[name] = {"error": str(exc)}
                 continue
-            _, write_s = timed(lambda: [store.upsert(flat[i:i + 100]) for i in range(0, len(flat), 100)])
+            _, write_s = timed(lambda s: [s.upsert(flat[i:i + 100]) for i in range(0, len(flat), 100)], store)
             store.close()
             sink[name] = {"events": len(flat), "seconds": round(write_s, 3),
                           "events_per_s": round(len(flat) / write_s, 1) if write_s else None}

@@ -1,5 +1,7 @@
+import sqlite3
 from datetime import datetime, timezone
 
+import psycopg
 import pytest
 
 from hadath.schemas import Actor, Event, Evidence
@@ -50,7 +52,7 @@ def test_migrations_run_once(store):
 def test_a_failed_batch_leaves_nothing_behind(store):
     bad = make_event("e2")
     object.__setattr__(bad, "article_id", None)  # violates NOT NULL
-    with pytest.raises(Exception):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.NotNullViolation)):
         store.upsert([make_event("e1"), bad])
     assert store.counts().events == 0
 

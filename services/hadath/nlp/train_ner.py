@@ -12,7 +12,7 @@ from typing import Sequence
 import torch
 
 from hadath.nlp.conll import Sentence, read_conll
-from hadath.nlp.ner import LABELS, MAX_WORDS, NerTagger, build_model, save_finetuned, windows
+from hadath.nlp.ner import LABELS, MAX_WORDS, NerTagger, build_model, save_finetuned
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def batches(items: list[Sentence], batch_size: int, rng: random.Random) -> list[
     return out
 
 
-def label_tensor(tagger: NerTagger, batch: list[Sentence], first_piece: list[dict[int, int]], width: int):
+def label_tensor(batch: list[Sentence], first_piece: list[dict[int, int]], width: int):
     label_ids = {label: i for i, label in enumerate(LABELS)}
     labels = torch.full((len(batch), width), -100, dtype=torch.long)
     for row, sentence in enumerate(batch):
@@ -94,7 +94,7 @@ def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = Tr
     for epoch in range(options.epochs):
         for batch in batches(data, options.batch_size, rng):
             ids, mask, first_piece = tagger.encode([s.tokens for s in batch])
-            labels = label_tensor(tagger, batch, first_piece, ids.shape[1])
+            labels = label_tensor(batch, first_piece, ids.shape[1])
             loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
