@@ -81,3 +81,13 @@ def test_assault_has_source_and_target():
 def test_event_ids_are_deterministic():
     assert event_id("a", "CONSULT", "meet", ["x", "y"]) == event_id("a", "CONSULT", "meet", ["y", "x"])
     assert event_id("a", "CONSULT", "meet", ["x"]) != event_id("b", "CONSULT", "meet", ["x"])
+
+
+def test_plural_nationalities_are_group_actors():
+    body = "احتج مئات اللبنانيين أمام مقر الحكومة في بيروت، وحضر الوقفة مسؤولين أمريكيين."
+    events = extract_events(Article(id="n", source="t", body=body), [], VERSIONS, NOW)
+    (event,) = events
+    assert event.event_type == "PROTEST"
+    assert [(a.text, a.type, a.country) for a in event.actors] == [
+        ("اللبنانيين", "NORP", "LBN"), ("مسؤولين أمريكيين", "NORP", "USA")]
+    assert event.actors[1].sector == "government"

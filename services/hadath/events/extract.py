@@ -205,6 +205,28 @@ def split_places(entities: Sequence[Entity], body: str) -> tuple[list[Entity], L
     return actors, location
 
 
+_ACTOR_NOUNS = ("مسؤول", "مسؤولين", "مسؤولون", "مسؤولو", "قوات", "جنود", "وفد", "دبلوماسيين", "مستوطنين")
+
+
+def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tuple[int, str, Actor]]:
+    """NORP actors named by a plural nationality ("مسؤولين أمريكيين", "الأردنيين") outside any entity."""
+    out = []
+    taken = [(e.start, e.end) for e in entities]
+    for i, word in enumerate(words):
+        if any(s <= word.start < e for s, e in taken) or not normalize(word.text).endswith(("ين", "ون")):
+            continue
+        country = gazetteer.nationality(word.text)
+        if not country:
+            continue
+        before = normalize(words[i - 1].text).removeprefix("ال") if i else ""
+        head = words[i - 1] if before.startswith(tuple(map(normalize, _ACTOR_NOUNS))) else None
+        text = f"{head.text} {word.text}" if head else word.text
+        sector = "government" if head and before.startswith(normalize("مسؤول")) else None
+        out.append(((head or word).start, f"NORP:{country}",
+                    Actor(text=text, name=text, type="NORP", country=country, sector=sector, side="participant")))
+    return out
+
+
 def assign_sides(kind: str, actors: list[tuple[int, str, Actor]], trigger: Trigger) -> list[tuple[str, Actor]]:
     if kind in SYMMETRIC or len(actors) < 2:
         side_of = {i: "participant" if kind in SYMMETRIC else "source" for i in range(len(actors))}
@@ -245,7 +267,13 @@ def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[E
             seen.add(built[0])
             actors.append((entity.start, built[0], built[1]))
             scores.append(entity.score)
-    if not actors or (trigger.kind == "STATEMENT" and all(a.type == "GPE" for _, _, a in actors)):
+    for position, key, actor in group_actors(words, inside):
+        if key not in seen:
+            seen.add(key)
+            actors.append((position, key, actor))
+            scores.append(0.6)
+    actors.sort(key=lambda item: item[0])
+    if not actors or (trigger.kind == "STATEMENT" and all(a.type in ("GPE", "NORP") for _, _, a in actors)):
         return None
     status = event_status(sentence)
     dates = resolve_dates(sentence, published, future=status == "planned")
