@@ -115,7 +115,6 @@ async def _pipeline_run(records: list[SourceRecord], extractor: str, rate: float
     with tempfile.TemporaryDirectory() as tmp, local_pipeline(Path(tmp), extractor=extractor) as pipeline:
         pipeline.start_worker()
         pipeline.start_sink()
-        await asyncio.sleep(0)
         # Warm-up: one article through the whole pipeline so model loading and group joins are not timed.
         warm = SourceRecord({**records[0].fields, "id": "warm-up"}, "warm-up")
         report = await publish_records(pipeline.settings, [warm])

@@ -58,7 +58,7 @@ async def ensure_topics(settings: Settings, attempts: int = 30) -> None:
                     pass
                 log.info("created topics %s", ", ".join(missing))
             return
-        except (OSError, asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - broker may still be starting
+        except Exception as exc:  # noqa: BLE001 - the broker may still be starting
             if attempt == attempts - 1:
                 raise ConnectionError(f"cannot reach Kafka at {settings.brokers}: {exc}") from exc
             await asyncio.sleep(1)

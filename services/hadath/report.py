@@ -9,9 +9,9 @@ from rich.table import Table
 
 
 def actor_label(actor: dict) -> str:
-    parts = [actor.get("name") or actor["text"]]
+    name = actor.get("name") or actor["text"]
     extra = ", ".join(x for x in (actor.get("title"), actor.get("country"), actor.get("sector")) if x)
-    return f"{parts[0]} ({extra})" if extra else parts[0]
+    return f"{name} ({extra})" if extra else name
 
 
 def print_events(events: Sequence[dict], console: Console | None = None) -> None:

@@ -101,24 +101,25 @@ class Profile:
     country: str | None = None
 
 
+# Whole words only (الأمير is not in الأميركي), with an optional proclitic.
+_TITLE_PATTERNS = [(re.compile(rf"(?<!\w)[وبلف]?{re.escape(ar)}(?!\w)"), ar, en, sector)
+                   for ar, en, sector in gazetteer.TITLES]
+
+
 def title_profile(before: str) -> Profile:
     """Title, sector and country named in the words just before a person's name.
 
-    The office nearest the name wins (a rank such as اللواء only when no office is named);
-    the country is a nationality adjective between that title and the name.
+    The office nearest the name wins (a rank such as اللواء only when no office is named, the
+    longer title when two end together); the country is a nationality adjective between that
+    title and the name.
     """
-    best: tuple[int, int, str, str] | None = None  # (end, is_office, en, sector)
-    for ar, en, sector in gazetteer.TITLES:
-        # Whole words only (الأمير is not in الأميركي), with an optional proclitic.
-        for m in re.finditer(rf"(?<!\w)[وبلف]?{re.escape(ar)}(?!\w)", before):
-            key = (int(ar not in gazetteer.RANKS), m.end())
-            if best is None or key > (best[1], best[0]):
-                best = (m.end(), key[0], en, sector)
-    if best and len(split_words(before[best[0]:])) > 4:
+    best = max(((ar not in gazetteer.RANKS, m.end(), len(ar), en, sector)
+                for pattern, ar, en, sector in _TITLE_PATTERNS for m in pattern.finditer(before)), default=None)
+    if best and len(split_words(before[best[1]:])) > 4:
         best = None  # too far from the name to be its title
-    tail = before[best[0]:] if best else " ".join(before.split()[-2:])
+    tail = before[best[1]:] if best else " ".join(before.split()[-2:])
     country = next((c for c in map(gazetteer.nationality, (w.text for w in split_words(tail))) if c), None)
-    return Profile(best[2] if best else None, best[3] if best else None, country)
+    return Profile(best[3], best[4], country) if best else Profile(country=country)
 
 
 def person_key(text: str) -> str:
