@@ -206,7 +206,9 @@ def split_places(entities: Sequence[Entity], body: str) -> tuple[list[Entity], L
     return actors, location
 
 
-_ACTOR_NOUNS = ("مسؤول", "مسؤولين", "مسؤولون", "مسؤولو", "قوات", "جنود", "وفد", "دبلوماسيين", "مستوطنين")
+# Stems of nouns that a plural nationality qualifies as a group actor ("مسؤولين أمريكيين").
+_ACTOR_NOUNS = tuple(map(normalize, ("مسؤول", "قوات", "جنود", "وفد", "دبلوماسي", "مستوطن")))
+_OFFICIALS = normalize("مسؤول")
 
 
 def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tuple[int, str, Actor]]:
@@ -220,9 +222,9 @@ def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tupl
         if not country:
             continue
         before = normalize(words[i - 1].text).removeprefix("ال") if i else ""
-        head = words[i - 1] if before.startswith(tuple(map(normalize, _ACTOR_NOUNS))) else None
+        head = words[i - 1] if before.startswith(_ACTOR_NOUNS) else None
         text = f"{head.text} {word.text}" if head else word.text
-        sector = "government" if head and before.startswith(normalize("مسؤول")) else None
+        sector = "government" if head and before.startswith(_OFFICIALS) else None
         out.append(((head or word).start, f"NORP:{country}",
                     Actor(text=text, name=text, type="NORP", country=country, sector=sector, side="participant")))
     return out
