@@ -91,3 +91,13 @@ def test_plural_nationalities_are_group_actors():
     assert [(a.text, a.type, a.country) for a in event.actors] == [
         ("اللبنانيين", "NORP", "LBN"), ("مسؤولين أمريكيين", "NORP", "USA")]
     assert event.actors[1].sector == "government"
+
+
+def test_a_date_in_the_reporting_clause_is_not_the_events():
+    body = ("قال المبعوث ستيف ويتكوف، اليوم الأحد، إن مناقشات المسؤولين مع بنيامين نتنياهو كانت بناءة.\n"
+            "وأضاف ويتكوف أن مسؤولين عقدوا السبت مع نتنياهو اجتماعات.")
+    ents = entities(body, ("ستيف ويتكوف", "PERS"), ("بنيامين نتنياهو", "PERS"), ("ويتكوف", "PERS"),
+                    ("نتنياهو", "PERS"))
+    article = Article(id="d", source="t", body=body, published_at=datetime(2026, 1, 25, tzinfo=timezone.utc))
+    (event,) = [e for e in extract_events(article, ents, VERSIONS, NOW) if e.event_type == "CONSULT"]
+    assert (str(event.date), event.date_text) == ("2026-01-24", "السبت")

@@ -247,6 +247,22 @@ def event_id(article_id: str, kind: str, mode: str | None, actor_keys: Sequence[
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
+# Complementizers open reported speech: in "قال X اليوم إن الاجتماع…" the date is the saying's.
+_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:إن|أن|بأن|إنه|أنه|بأنه)(?!\w)")
+
+
+def trigger_clause(sentence: str, trigger_at: int) -> tuple[int, int]:
+    """Character span of the clause holding the trigger, between complementizers."""
+    start, end = 0, len(sentence)
+    for m in _COMPLEMENTIZER.finditer(sentence):
+        if m.end() <= trigger_at:
+            start = m.end()
+        elif m.start() > trigger_at:
+            end = m.start()
+            break
+    return start, end
+
+
 def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[Entity],
                    people: dict[str, str], profiles: dict[str, Profile],
                    published: date | None) -> tuple[list[str], Draft] | None:
@@ -279,7 +295,8 @@ def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[E
     if not actors or (trigger.kind == "STATEMENT" and all(a.type in ("GPE", "NORP") for _, _, a in actors)):
         return None
     status = event_status(sentence)
-    dates = resolve_dates(sentence, published, future=status == "planned")
+    clause_start, clause_end = trigger_clause(sentence, trigger.word.start - start)
+    dates = resolve_dates(sentence[clause_start:clause_end], published, future=status == "planned")
     sided = assign_sides(trigger.kind, actors, trigger)
     return [k for k, _ in sided], Draft(
         kind=trigger.kind, mode=consult_mode(words, trigger), status=status,

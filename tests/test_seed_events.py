@@ -1,0 +1,69 @@
+"""The shipped model on the seeds: what the issues ask the seeds to yield."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from hadath.extractor.extraction import NlpExtractor
+from hadath.ingest.producer import to_article
+from hadath.ingest.readers import read_file
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def extractor(tagger):
+    return NlpExtractor(tagger)
+
+
+def seed_events(extractor, stem: str, published: datetime | None = None):
+    (record,) = read_file(next(SEEDS.glob(f"{stem}_*.txt")), published)
+    return extractor.extract([to_article(record)])[0]
+
+
+def names(event) -> set[str]:
+    return {a.name for a in event.actors}
+
+
+@pytest.mark.parametrize("stem, expected", [
+    ("000", {("نتنياهو", "PERS"), ("ويتكوف", "PERS"), ("رفح", "LOC")}),
+    ("003", {("حسن رشاد", "PERS"), ("القدس", "LOC")}),
+    ("001", {("واشنطن", "LOC")}),
+])
+def test_the_model_tags_people_and_places_in_the_seeds(tagger, stem, expected):
+    (record,) = read_file(next(SEEDS.glob(f"{stem}_*.txt")))
+    found = {(e.text, e.type) for e in tagger.entities([record.fields["body"]])[0]}
+    assert expected <= found
+
+
+def test_seed_003_meeting_in_jerusalem(extractor):
+    events = seed_events(extractor, "003", datetime(2025, 10, 21, tzinfo=timezone.utc))
+    meeting = next(e for e in events if "حسن رشاد" in names(e))
+    assert (meeting.event_type, meeting.mode, meeting.status) == ("CONSULT", "meet", "occurred")
+    rashad = next(a for a in meeting.actors if a.name == "حسن رشاد")
+    netanyahu = next(a for a in meeting.actors if "نتنياهو" in a.name)
+    assert (rashad.country, rashad.sector) == ("EGY", "intelligence")
+    assert (netanyahu.country, netanyahu.title) == ("ISR", "prime minister")
+    assert meeting.location.name == "القدس"
+    assert str(meeting.date) == "2025-10-21"
+
+
+def test_seed_004_virtual_meeting(extractor):
+    events = seed_events(extractor, "004")
+    virtual = next(e for e in events if e.mode == "virtual" and e.status == "occurred")
+    assert {"جيك سوليفان", "أنتوني بلينكن", "رون ديرمر", "تساحي هنجبي"} <= names(virtual)
+
+
+def test_seed_000_meeting_on_the_saturday_before(extractor):
+    events = seed_events(extractor, "000")
+    meeting = next(e for e in events if e.event_type == "CONSULT" and any("نتنياهو" in n for n in names(e)))
+    assert str(meeting.date) == "2026-01-24"
+
+
+def test_furniture_at_the_end_of_seed_001_yields_nothing(extractor):
+    (record,) = read_file(next(SEEDS.glob("001_*.txt")))
+    body = record.fields["body"]
+    furniture_at = body.find("قصص قد تهمك")
+    assert furniture_at > 0
+    assert all(e.evidence.end <= furniture_at for e in seed_events(extractor, "001"))
