@@ -35,10 +35,11 @@ class PublishReport:
 class ArticlePublisher:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.producer = make_producer(settings)
+        self.producer = None
 
     async def __aenter__(self) -> "ArticlePublisher":
-        await ensure_topics(self.settings)
+        await ensure_topics(self.settings)  # fails with a clear error before a producer exists
+        self.producer = make_producer(self.settings)
         await self.producer.start()
         return self
 
