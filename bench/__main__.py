@@ -67,7 +67,8 @@ def stage_figures(records: list[SourceRecord]) -> dict:
     entities, ner_s = timed(tagger.entities, texts, spans)
     versions = NlpExtractor(tagger).versions
     now = datetime.now(timezone.utc)
-    events, rules_s = timed(lambda: [extract_events(a, e, versions, now) for a, e in zip(articles, entities)])
+    events, rules_s = timed(lambda: [extract_events(a, e, versions, now, sp)
+                                     for a, e, sp in zip(articles, entities, spans)])
     flat = [e for evs in events for e in evs]
     sink = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -329,15 +329,19 @@ def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: 
 
 
 def extract_events(article: Article, entities: Sequence[Entity], versions: dict[str, str],
-                   now: datetime) -> list[Event]:
-    """Events of one article; mentions of one event in several sentences merge into one record."""
+                   now: datetime, spans: Sequence[tuple[int, int]] | None = None) -> list[Event]:
+    """Events of one article; mentions of one event in several sentences merge into one record.
+
+    `spans` are the article's `event_sentences`, when the caller has them already (it chose
+    what to tag with them).
+    """
     published = article.published_at.date() if article.published_at else None
     people = canonical_people(entities)
     known = {normalize(e.text) for e in entities}
     entities = [resolve_entity(e, people, known) for e in entities]
     profiles = article_profiles(article.body, entities)
     drafts: list[tuple[list[str], Draft]] = []
-    for span in event_sentences(article.body):
+    for span in event_sentences(article.body) if spans is None else spans:
         found = sentence_event(article, span, entities, people, profiles, published)
         if found is not None:
             merge_or_add(drafts, *found)

@@ -37,10 +37,10 @@ class NlpExtractor:
 
     def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
         # Only sentences that can hold an event are tagged (furniture and trigger-less ones cannot).
-        texts = [a.body for a in articles]
-        entities = self.tagger.entities(texts, [event_sentences(t) for t in texts])
+        spans = [event_sentences(a.body) for a in articles]
+        entities = self.tagger.entities([a.body for a in articles], spans)
         now = datetime.now(timezone.utc)
-        return [extract_events(a, ents, self.versions, now) for a, ents in zip(articles, entities)]
+        return [extract_events(a, ents, self.versions, now, sp) for a, ents, sp in zip(articles, entities, spans)]
 
 
 class NoopExtractor:
