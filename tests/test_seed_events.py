@@ -67,3 +67,11 @@ def test_furniture_at_the_end_of_seed_001_yields_nothing(extractor):
     furniture_at = body.find("قصص قد تهمك")
     assert furniture_at > 0
     assert all(e.evidence.end <= furniture_at for e in seed_events(extractor, "001"))
+
+
+def test_an_article_gets_the_same_entities_alone_and_batched_with_others(tagger):
+    """Event ids hang on the entities, so batch-mates must not change them (redeliveries)."""
+    bodies = [next(iter(read_file(path))).fields["body"] for path in sorted(SEEDS.glob("*.txt"))]
+    alone = [tagger.entities([body])[0] for body in bodies]
+    assert tagger.entities(bodies) == alone
+    assert tagger.entities(bodies[::-1]) == alone[::-1]
