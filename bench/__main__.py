@@ -23,6 +23,7 @@ import orjson
 
 from hadath.config import REPO_ROOT
 from hadath.demo import collect, local_pipeline, wait_until_consumed
+from hadath.events.classifier import TriggerClassifier, is_candidate
 from hadath.events.extract import event_sentences, extract_events
 from hadath.extractor.extraction import NlpExtractor
 from hadath.ingest.producer import publish_records
@@ -64,11 +65,14 @@ def stage_figures(records: list[SourceRecord]) -> dict:
     words_all = sum(len(split_words(t)) for t in texts)
     words_tagged = sum(len(split_words(t[s:e])) for t, sp in zip(texts, spans) for s, e in sp)
     pieces = sum(len(tagger.tokenizer.encode(t[s:e]).ids) - 2 for t, sp in zip(texts, spans) for s, e in sp)
-    entities, ner_s = timed(tagger.entities, texts, spans)
-    versions = NlpExtractor(tagger).versions
+    analyses, ner_s = timed(lambda: tagger.analyse(texts, spans, wanted=is_candidate))
+    classifier = TriggerClassifier.load()
+    judgements, classify_s = timed(lambda: [classifier.judge(a.features) for a in analyses])
+    candidates = sum(len(a.features) for a in analyses)
+    versions = NlpExtractor(tagger, classifier).versions
     now = datetime.now(timezone.utc)
-    events, rules_s = timed(lambda: [extract_events(a, e, versions, now, sp)
-                                     for a, e, sp in zip(articles, entities, spans)])
+    events, rules_s = timed(lambda: [extract_events(a, found.entities, versions, now, sp, j)
+                                     for a, found, sp, j in zip(articles, analyses, spans, judgements)])
     flat = [e for evs in events for e in evs]
     sink = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,6 +93,8 @@ def stage_figures(records: list[SourceRecord]) -> dict:
         "sentence_filter": {"seconds": round(filter_s, 3), "words_total": words_all, "words_tagged": words_tagged},
         "ner": {"seconds": round(ner_s, 2), "articles_per_s": round(n / ner_s, 2),
                 "words_per_s": round(words_tagged / ner_s, 1), "subword_tokens_per_s": round(pieces / ner_s, 1)},
+        "event_classifier": {"seconds": round(classify_s, 3), "candidates": candidates,
+                             "candidates_per_s": round(candidates / classify_s, 1) if classify_s else None},
         "event_rules": {"seconds": round(rules_s, 3), "articles_per_s": round(n / rules_s, 1),
                         "events": len(flat)},
         "sink_writes": sink,
@@ -160,6 +166,8 @@ def markdown(results: dict) -> str:
         f"| parse + validate | {s['parse_validate']['seconds']} | {s['parse_validate']['articles_per_s']} articles/s |",
         f"| NER ({s['sentence_filter']['words_tagged']} of {s['sentence_filter']['words_total']} words tagged) | "
         f"{s['ner']['seconds']} | {s['ner']['words_per_s']} words/s, {s['ner']['subword_tokens_per_s']} tokens/s |",
+        f"| event classifier ({s['event_classifier']['candidates']} trigger candidates; encoder pass shared "
+        f"with NER) | {s['event_classifier']['seconds']} | {s['event_classifier']['candidates_per_s']} candidates/s |",
         f"| event rules | {s['event_rules']['seconds']} | {s['event_rules']['articles_per_s']} articles/s |",
     ]
     for name, f in s["sink_writes"].items():

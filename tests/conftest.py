@@ -1,4 +1,4 @@
-"""Shared fixtures: the embedded broker, PostgreSQL, the seeds and the NER model."""
+"""Shared fixtures: PostgreSQL, the seeds and the shipped models."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ def tagger():
     from hadath.nlp.ner import NerTagger
 
     return NerTagger.load()
+
+
+@pytest.fixture(scope="session")
+def extractor(tagger):
+    """The shipped models: NER plus the event classifier."""
+    from hadath.events.classifier import TriggerClassifier
+    from hadath.extractor.extraction import NlpExtractor
+
+    return NlpExtractor(tagger, TriggerClassifier.load())
 
 
 @pytest.fixture()

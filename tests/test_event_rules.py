@@ -101,3 +101,46 @@ def test_a_date_in_the_reporting_clause_is_not_the_events():
     article = Article(id="d", source="t", body=body, published_at=datetime(2026, 1, 25, tzinfo=timezone.utc))
     (event,) = [e for e in extract_events(article, ents, VERSIONS, NOW) if e.event_type == "CONSULT"]
     assert (str(event.date), event.date_text) == ("2026-01-24", "السبت")
+
+
+def test_a_statement_about_a_meeting_is_two_events_with_their_own_actors_and_dates():
+    body = ("قال المبعوث الأمريكي ستيف ويتكوف، اليوم الأحد، إن مسؤولين أمريكيين التقوا نتنياهو "
+            "أمس السبت في القدس.")
+    article = Article(id="s", source="t", body=body, published_at=datetime(2026, 1, 25, tzinfo=timezone.utc))
+    ents = entities(body, ("ستيف ويتكوف", "PERS"), ("نتنياهو", "PERS"), ("القدس", "LOC"))
+    events = {e.event_type: e for e in extract_events(article, ents, VERSIONS, NOW)}
+    assert set(events) == {"STATEMENT", "CONSULT"}
+    assert [a.name for a in events["STATEMENT"].actors] == ["ستيف ويتكوف"]
+    assert str(events["STATEMENT"].date) == "2026-01-25"
+    assert {a.name for a in events["CONSULT"].actors} == {"مسؤولين أمريكيين", "نتنياهو"}
+    assert str(events["CONSULT"].date) == "2026-01-24"
+
+
+def test_a_clause_without_actors_makes_no_event_of_its_own():
+    body = "وقال رئيس الوزراء بنيامين نتنياهو إن الاجتماع كان مثمرا وبناء."
+    article = Article(id="m", source="t", body=body)
+    (event,) = extract_events(article, entities(body, ("بنيامين نتنياهو", "PERS")), VERSIONS, NOW)
+    assert (event.event_type, event.evidence.trigger) == ("STATEMENT", "وقال")
+
+
+def test_a_coordinated_clause_shares_the_subject_and_the_opening_verb_wins():
+    body = ("أفرجت السلطات الإيرانية عن الصحفية تشيشيليا سالا بعد احتجازها في طهران، "
+            "وطالبت الحكومة الإيطالية بالإفراج عن مواطن إيراني.")
+    article = Article(id="c", source="t", body=body)
+    events = extract_events(article, entities(body, ("تشيشيليا سالا", "PERS"), ("طهران", "LOC")), VERSIONS, NOW)
+    assert [(e.event_type, e.evidence.trigger) for e in events] == [("CONCEDE", "أفرجت"), ("REQUEST", "وطالبت")]
+    release, request = events
+    assert [(a.name, a.side) for a in release.actors] == [("السلطات الإيرانية", "source"),
+                                                          ("تشيشيليا سالا", "target")]
+    assert release.actors[0].country == "IRN" and release.actors[0].sector == "government"
+    assert [(a.name, a.side) for a in request.actors] == [("السلطات الإيرانية", "source"),
+                                                          ("الحكومة الإيطالية", "target")]
+
+
+def test_news_outlets_are_not_actors():
+    body = "وقال موقع أكسيوس إن جيك سوليفان التقى رون ديرمر في واشنطن."
+    article = Article(id="a", source="t", body=body)
+    ents = entities(body, ("أكسيوس", "ORG"), ("جيك سوليفان", "PERS"), ("رون ديرمر", "PERS"), ("واشنطن", "LOC"))
+    (event,) = extract_events(article, ents, VERSIONS, NOW)
+    assert event.event_type == "CONSULT"
+    assert {a.name for a in event.actors} == {"جيك سوليفان", "رون ديرمر"}

@@ -6,15 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hadath.extractor.extraction import NlpExtractor
 from hadath.ingest.producer import to_article
 from hadath.ingest.readers import read_file
 from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def extractor(tagger):
-    return NlpExtractor(tagger)
 
 
 def seed_events(extractor, stem: str, published: datetime | None = None):

@@ -132,7 +132,7 @@ def worker(
                              batch_size=batch_size, extractor=extractor)
     try:
         asyncio.run(ensure_topics(settings))
-        nlp = build_extractor(settings.extractor, settings.model_dir)
+        nlp = build_extractor(settings.extractor, settings.model_dir, settings.classifier_dir)
     except (ConnectionError, FileNotFoundError) as exc:
         _fail(str(exc))
     faust_app = create_app(settings, nlp)
@@ -194,13 +194,14 @@ def extract(
     paths: list[Path] = typer.Argument(..., help="article files or folders (.txt, .json, .jsonl), or -"),
     published: Optional[str] = typer.Option(None, help="publication date for .txt files without one"),
     model_dir: Optional[Path] = typer.Option(None, help="NER model folder"),
+    classifier_dir: Optional[Path] = typer.Option(None, help="event classifier folder"),
 ):
     """Extract events offline (no broker): one event JSON per line on stdout."""
     from hadath.extractor.extraction import NlpExtractor, extract_isolated
     from hadath.ingest.producer import to_article
     from hadath.validation import ArticleLimits, InvalidMessage, check_article
 
-    settings = load_settings(model_dir=model_dir)
+    settings = load_settings(model_dir=model_dir, classifier_dir=classifier_dir)
     articles = []
     for record in _records(paths, _published(published)):
         try:
@@ -209,7 +210,7 @@ def extract(
         except InvalidMessage as exc:
             typer.secho(f"skipped {record.origin}: {exc}", fg=typer.colors.YELLOW, err=True)
     try:
-        extractor = NlpExtractor.load(settings.model_dir)
+        extractor = NlpExtractor.load(settings.model_dir, settings.classifier_dir)
     except FileNotFoundError as exc:
         _fail(str(exc))
     for outcome in extract_isolated(extractor, articles):
@@ -289,6 +290,30 @@ def train_ner(
     run_training(train, out, TrainOptions(epochs=epochs, limit=limit))
 
 
+@train_app.command("events")
+def train_events(
+    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+                                help="SaudiNewsNet articles (weak labels are mined from them)"),
+    hand_checked: Path = typer.Option(REPO_ROOT / "data" / "events" / "triggers.jsonl",
+                                      help="hand-checked trigger labels"),
+    model_dir: Optional[Path] = typer.Option(None, help="NER model folder (the encoder the head reads)"),
+    out: Optional[Path] = typer.Option(None, help="output folder (default: the classifier folder)"),
+    articles: int = typer.Option(20_000, min=1, help="mine weak labels from the first N articles"),
+    per_type: int = typer.Option(400, min=1, help="weak mentions per event type"),
+):
+    """Train the event classifier head; prints held-out figures, last line JSON."""
+    from hadath.events.train_classifier import TrainOptions, train as run_training
+
+    _logging()
+    settings = load_settings(model_dir=model_dir, classifier_dir=out)
+    try:
+        figures = run_training(corpus, hand_checked, settings.model_dir, settings.classifier_dir,
+                               TrainOptions(articles=articles, per_type=per_type))
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(orjson.dumps(figures).decode())
+
+
 @eval_app.command("ner")
 def eval_ner(
     data: Path = typer.Option(..., help="CoNLL file (token label per line)"),
@@ -318,13 +343,14 @@ def eval_events(
     predicted: Optional[Path] = typer.Option(None, help="predicted events JSONL (default: extract now)"),
     split: Optional[str] = typer.Option(None, help="score only the gold articles of this split (dev, test)"),
     model_dir: Optional[Path] = typer.Option(None, help="NER model folder"),
+    classifier_dir: Optional[Path] = typer.Option(None, help="event classifier folder"),
 ):
     """Event-level precision/recall/F1 against gold; the last line is JSON."""
     from hadath.events.evaluate import evaluate_events_file
 
-    settings = load_settings(model_dir=model_dir)
+    settings = load_settings(model_dir=model_dir, classifier_dir=classifier_dir)
     try:
-        result = evaluate_events_file(gold, predicted, settings.model_dir, split)
+        result = evaluate_events_file(gold, predicted, settings, split)
     except (FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     for line in result.lines():

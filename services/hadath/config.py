@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     min_arabic_ratio: float = Field(0.3, ge=0, le=1, description="share of letters that must be Arabic")
 
     database_url: str = Field("sqlite:///hadath.db", description="sqlite:///PATH or postgresql://…")
-    model_dir: Path = REPO_ROOT / "models" / "ner"
+    model_dir: Path = Field(REPO_ROOT / "models" / "ner", description="NER model folder")
+    classifier_dir: Path = Field(REPO_ROOT / "models" / "events", description="event classifier folder")
     extractor: Literal["full", "noop"] = Field("full", description="'noop' skips the NLP (benchmarks)")
     data_dir: Path = Path(".hadath")
     web_port: int | None = Field(None, description="faust web port of the worker; none disables it")

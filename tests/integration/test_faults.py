@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from hadath.demo import collect, local_pipeline
-from hadath.extractor.extraction import NlpExtractor
 from hadath.ingest.producer import publish_records, to_article
 from hadath.sink.store import open_store
 from tests.integration.conftest import lead_variants, wait_for, worker_progress
@@ -22,9 +21,8 @@ def variants():
 
 
 @pytest.fixture(scope="module")
-def expected_event_ids(variants, tagger):
-    """What extraction yields for every variant, computed offline with the same model."""
-    extractor = NlpExtractor(tagger)
+def expected_event_ids(variants, extractor):
+    """What extraction yields for every variant, computed offline with the same models."""
     articles = [to_article(r) for r in variants]
     return {e.event_id for events in extractor.extract(articles) for e in events}
 

@@ -29,5 +29,33 @@ def without_proclitic(word: str) -> list[str]:
     return out
 
 
+# Inflectional endings of verbs and pronoun suffixes (normalized spelling), longest first: قالت،
+# اتفقوا، يجتمعون، رفضه. Not the noun plurals ات/ين nor the dual ان: they turn بيانات (data),
+# الاتصالات (telecoms) and طالبان into triggers.
+_SUFFIXES = ("هما", "وا", "ون", "تا", "ها", "هم", "ت", "ا", "ه")
+
+
+def stems(word: str) -> list[str]:
+    """A word's normalized spelling and its readings without one inflectional ending or with
+    another imperfect prefix: التقوا → التقي, تنسحب → ينسحب, ستلتقي → تلتقي, يلتقي. A word in
+    ة is a noun and stays whole (إضافة is not أضاف + ه). Look-ups try the readings in order."""
+    form = normalize(word)
+    if word.endswith("ة"):
+        return [form]
+    out = [form]
+    if form[:1] == "س" and form[1:2] in ("ي", "ت") and len(form) > 4:
+        out.append(form[1:])
+    for f in list(out):
+        if f[:1] == "ت" and len(f) > 3:
+            out.append("ي" + f[1:])
+    for f in list(out):
+        for suffix in _SUFFIXES:
+            if f.endswith(suffix) and len(f) - len(suffix) >= 3:
+                out.append(f[:-len(suffix)])
+                if suffix == "وا":
+                    out.append(f[:-2] + "ي")  # defective verbs: التقوا ← التقى
+    return out
+
+
 def western_digits(text: str) -> str:
     return text.translate(_ARABIC_DIGITS)

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import orjson
 
-from hadath.config import REPO_ROOT
+from hadath.config import REPO_ROOT, Settings
 from hadath.events.arabic import normalize
 from hadath.ingest.readers import parse_seed_text
 from hadath.schemas import Article
@@ -124,7 +124,7 @@ def read_gold(path: Path) -> list[GoldArticle]:
     return out
 
 
-def evaluate_events_file(gold_path: Path, predicted_path: Path | None, model_dir: Path,
+def evaluate_events_file(gold_path: Path, predicted_path: Path | None, settings: Settings,
                          split: str | None = None) -> EventScores:
     gold_articles = [g for g in read_gold(gold_path) if split is None or g.split == split]
     gold_events = [e for g in gold_articles for e in g.events]
@@ -136,7 +136,7 @@ def evaluate_events_file(gold_path: Path, predicted_path: Path | None, model_dir
     else:
         from hadath.extractor.extraction import NlpExtractor
 
-        extractor = NlpExtractor.load(model_dir)
+        extractor = NlpExtractor.load(settings.model_dir, settings.classifier_dir)
         predicted = [e.model_dump(mode="json") for events in extractor.extract([g.article for g in gold_articles])
                      for e in events]
     return score_events(gold_events, predicted)

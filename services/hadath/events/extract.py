@@ -6,13 +6,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from hadath.events import gazetteer
 from hadath.events.arabic import normalize, without_proclitic
 from hadath.events.dates import resolve_dates
+from hadath.events.classifier import NONE, Judgement, lexicon_kind
 from hadath.events.lexicon import (CANCELLED, FURNITURE, FUTURE_INDEX, MODE_INDEX, PLANNED, PRIORITY,
-                                   REPORTED, TRIGGER_INDEX)
+                                   REPORTED)
 from hadath.nlp.ner import Entity, Word, split_sentences, split_words
 from hadath.schemas import Actor, Article, ArticleRef, Event, Evidence, Location
 
@@ -25,6 +26,7 @@ TITLE_WINDOW = 60  # characters before a name searched for its title
 class Trigger:
     kind: str
     word: Word
+    probability: float = 1.0
 
 
 @dataclass
@@ -39,7 +41,8 @@ class Draft:
     date: date | None
     date_text: str | None
     location: Location | None
-    scores: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)  # NER scores of the actors
+    trigger_probability: float = 1.0  # the classifier's, 1.0 without one
 
 
 def content_end(body: str) -> int:
@@ -48,15 +51,33 @@ def content_end(body: str) -> int:
     return m.start() if m else len(body)
 
 
-def find_trigger(words: Sequence[Word]) -> Trigger | None:
-    best: Trigger | None = None
+# Particles that may precede a clause's main verb ("وقد أعلنت", "كما دعا", "فيما اتهمت").
+_LEADING_PARTICLES = {normalize(w) for w in ("قد", "وقد", "كما", "فيما", "ثم", "بدوره", "بدورها", "ولكن")}
+
+
+def find_trigger(words: Sequence[Word], judgements: Mapping[int, Judgement] | None = None) -> Trigger | None:
+    """The sentence's or clause's trigger. The lexicon proposes each candidate; the classifier's
+    judgement (keyed by word start), when given, re-types it or rejects it. The main verb opening
+    the clause wins (Arabic news is verb-first: in "أفرجت … عن سالا بعد احتجازها" the release is
+    the event, the detention background), unless it only reports ("كشف البيت الأبيض عن عقد
+    اجتماع"); otherwise the strongest type by PRIORITY."""
+    found: list[Trigger] = []
     for word in words:
-        for form in without_proclitic(word.text):
-            kind = TRIGGER_INDEX.get(normalize(form))
-            if kind and (best is None or PRIORITY.index(kind) < PRIORITY.index(best.kind)):
-                best = Trigger(kind, word)
-                break
-    return best
+        kind, probability = lexicon_kind(word), 1.0
+        if kind is None:
+            continue
+        judged = judgements.get(word.start) if judgements is not None else None
+        if judged is not None:
+            if judged.kind == NONE:
+                continue
+            kind, probability = judged.kind, judged.probability
+        found.append(Trigger(kind, word, probability))
+    if not found:
+        return None
+    opening = next((w for w in words if w.text not in "،,:-" and normalize(w.text) not in _LEADING_PARTICLES), None)
+    if found[0].word == opening and found[0].kind != "STATEMENT":
+        return found[0]
+    return min(found, key=lambda t: PRIORITY.index(t.kind))
 
 
 def event_sentences(body: str) -> list[tuple[int, int]]:
@@ -209,24 +230,53 @@ def split_places(entities: Sequence[Entity], body: str) -> tuple[list[Entity], L
 # Stems of nouns that a plural nationality qualifies as a group actor ("مسؤولين أمريكيين").
 _ACTOR_NOUNS = tuple(map(normalize, ("مسؤول", "قوات", "جنود", "وفد", "دبلوماسي", "مستوطن")))
 _OFFICIALS = normalize("مسؤول")
+# Institutions that a nationality adjective names ("السلطات الإسرائيلية", "وزارة الخارجية الروسية"):
+# the NER model seldom tags such descriptions, yet they are the commonest actors in the news.
+_INSTITUTIONS = {normalize(w): sector for w, sector in (
+    ("الحكومة", "government"), ("السلطات", "government"), ("وزارة", "government"), ("الرئاسة", "government"),
+    ("البرلمان", "government"), ("الخارجية", "government"), ("الجيش", "military"), ("القوات", "military"),
+    ("قوات", "military"), ("الشرطة", "police"), ("البحرية", "military"))}
+_PROTESTERS = {normalize(w) for w in ("المتظاهرين", "المتظاهرون", "متظاهرين", "متظاهرون", "المحتجين",
+                                       "المحتجون", "محتجين", "محتجون")}
+INSTITUTION_SPAN = 4  # words from an institution noun to its nationality adjective, at most
+# Nouns that make a following institution part of a title ("وزير الخارجية الأمريكي").
+_TITLE_HEADS = {normalize(w) for w in ("وزير", "وزيرة", "رئيس", "رئيسة", "مستشار", "متحدث", "المتحدث", "باسم",
+                                       "قائد", "مدير", "سفير", "نائب", "مساعد", "وكيل", "أمين")}
 
 
 def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tuple[int, str, Actor]]:
-    """NORP actors named by a plural nationality ("مسؤولين أمريكيين", "الأردنيين") outside any entity."""
+    """Actors that are descriptions, not names, outside any entity: plural nationalities
+    ("مسؤولين أمريكيين", "الأردنيين"), national institutions ("الجيش الباكستاني") and protesters."""
     out = []
     taken = [(e.start, e.end) for e in entities]
-    for i, word in enumerate(words):
-        if any(s <= word.start < e for s, e in taken) or not normalize(word.text).endswith(("ين", "ون")):
-            continue
-        country = gazetteer.nationality(word.text)
-        if not country:
-            continue
-        before = normalize(words[i - 1].text).removeprefix("ال") if i else ""
-        head = words[i - 1] if before.startswith(_ACTOR_NOUNS) else None
-        text = f"{head.text} {word.text}" if head else word.text
-        sector = "government" if head and before.startswith(_OFFICIALS) else None
-        out.append(((head or word).start, f"NORP:{country}",
-                    Actor(text=text, name=text, type="NORP", country=country, sector=sector, side="participant")))
+    free = [not any(s <= w.start < e for s, e in taken) for w in words]
+    i = 0
+    while i < len(words):
+        word, form = words[i], normalize(words[i].text)
+        titled = i > 0 and any(normalize(f) in _TITLE_HEADS for f in without_proclitic(words[i - 1].text))
+        if free[i] and form in _INSTITUTIONS and not titled:
+            tail = next((j for j in range(i + 1, min(i + INSTITUTION_SPAN, len(words)))
+                         if gazetteer.nationality(words[j].text) and free[j]), None)
+            if tail is not None:
+                text = " ".join(w.text for w in words[i:tail + 1])
+                country = gazetteer.nationality(words[tail].text)
+                out.append((word.start, f"ORG:{normalize(text)}",
+                            Actor(text=text, name=text, type="ORG", country=country,
+                                  sector=gazetteer.org_sector(text) or _INSTITUTIONS[form], side="participant")))
+                i = tail + 1
+                continue
+        if free[i] and form in _PROTESTERS:
+            out.append((word.start, "NORP:protesters", Actor(text=word.text, name=word.text, type="NORP",
+                                                             sector="protesters", side="participant")))
+        elif free[i] and form.endswith(("ين", "ون")) and (country := gazetteer.nationality(word.text)):
+            before = normalize(words[i - 1].text).removeprefix("ال") if i else ""
+            head = words[i - 1] if before.startswith(_ACTOR_NOUNS) else None
+            text = f"{head.text} {word.text}" if head else word.text
+            sector = "government" if head and before.startswith(_OFFICIALS) else None
+            out.append(((head or word).start, f"NORP:{country}",
+                        Actor(text=text, name=text, type="NORP", country=country, sector=sector,
+                              side="participant")))
+        i += 1
     return out
 
 
@@ -247,75 +297,119 @@ def event_id(article_id: str, kind: str, mode: str | None, actor_keys: Sequence[
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
-# Complementizers open reported speech: in "قال X اليوم إن الاجتماع…" the date is the saying's.
+# Complementizers open reported speech: "قال X اليوم إن Y التقى Z" holds two events, X's statement
+# and Y's meeting, each with its own actors and date.
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:إن|أن|بأن|إنه|أنه|بأنه)(?!\w)")
 
 
-def trigger_clause(sentence: str, trigger_at: int) -> tuple[int, int]:
-    """Character span of the clause holding the trigger, between complementizers."""
-    start, end = 0, len(sentence)
-    for m in _COMPLEMENTIZER.finditer(sentence):
-        if m.end() <= trigger_at:
-            start = m.end()
-        elif m.start() > trigger_at:
-            end = m.start()
-            break
-    return start, end
+def clauses(sentence: str) -> list[tuple[int, int, bool]]:
+    """(start, end, coordinated) of a sentence's clauses. They are cut at each complementizer and
+    before a trigger joined by a comma and و/ف ("اتهمت الحكومة …، وطالبت مجلس الأمن …"); those
+    coordinated clauses share the first one's subject."""
+    words = split_words(sentence)
+    cuts = {m.start(): False for m in _COMPLEMENTIZER.finditer(sentence)}
+    cuts.update({w.start: True for before, w in zip(words, words[1:])
+                 if before.text in ("،", ",") and w.text[:1] in ("و", "ف") and lexicon_kind(w)})
+    bounds = sorted(cuts.items())
+    starts = [(0, False), *bounds]
+    ends = [start for start, _ in bounds] + [len(sentence)]
+    return [(a, b, coordinated) for (a, coordinated), b in zip(starts, ends) if sentence[a:b].strip()]
 
 
-def sentence_event(article: Article, span: tuple[int, int], entities: Sequence[Entity],
-                   people: dict[str, str], profiles: dict[str, Profile],
-                   published: date | None) -> tuple[list[str], Draft] | None:
+def span_actors(body: str, span: tuple[int, int], words: Sequence[Word], entities: Sequence[Entity],
+                people: dict[str, str], profiles: dict[str, Profile]
+                ) -> tuple[list[tuple[int, str, Actor]], list[float], Location | None]:
+    """The actors named inside a span (in text order), their NER scores, and its location."""
     start, end = span
-    body = article.body
-    sentence = body[start:end]
-    words = split_words(sentence, start)
-    if len(words) < MIN_SENTENCE_WORDS:
-        return None
-    trigger = find_trigger(words)
-    if trigger is None:
-        return None
     inside = [e for e in entities if start <= e.start and e.end <= end]
     actor_entities, location = split_places(inside, body)
-    actors: list[tuple[int, str, Actor]] = []
+    found: list[tuple[int, str, Actor, float]] = []
     seen: set[str] = set()
-    scores = []
     for entity in actor_entities:
         built = build_actor(entity, body, people, profiles)
+        if built and built[1].sector == "media":
+            continue  # outlets report events; they are not their actors
         if built and built[0] not in seen:
             seen.add(built[0])
-            actors.append((entity.start, built[0], built[1]))
-            scores.append(entity.score)
-    for position, key, actor in group_actors(words, inside):
+            found.append((entity.start, *built, entity.score))
+    for position, key, actor in group_actors([w for w in words if start <= w.start < end], inside):
         if key not in seen:
             seen.add(key)
-            actors.append((position, key, actor))
-            scores.append(0.6)
-    actors.sort(key=lambda item: item[0])
+            found.append((position, key, actor, 0.6))
+    found.sort(key=lambda item: item[0])
+    return [(pos, key, actor) for pos, key, actor, _ in found], [score for *_, score in found], location
+
+
+def span_event(article: Article, span: tuple[int, int], sentence_span: tuple[int, int], trigger: Trigger,
+               words: Sequence[Word], entities: Sequence[Entity], people: dict[str, str],
+               profiles: dict[str, Profile], published: date | None,
+               subject: tuple[str, Actor, float] | None = None) -> tuple[list[str], Draft] | None:
+    """The event a trigger makes with the actors of `span` (one clause, or the whole sentence);
+    `subject` (key, actor, score) acts when no actor precedes the trigger (an elided subject)."""
+    body = article.body
+    actors, scores, location = span_actors(body, span, words, entities, people, profiles)
+    if subject and subject[0] not in {k for _, k, _ in actors} and \
+            not any(pos < trigger.word.start for pos, _, _ in actors):
+        actors, scores = [(span[0], subject[0], subject[1]), *actors], [subject[2], *scores]
     if not actors or (trigger.kind == "STATEMENT" and all(a.type in ("GPE", "NORP") for _, _, a in actors)):
         return None
-    status = event_status(sentence)
-    clause_start, clause_end = trigger_clause(sentence, trigger.word.start - start)
-    dates = resolve_dates(sentence[clause_start:clause_end], published, future=status == "planned")
+    text = body[span[0]:span[1]]
+    status = event_status(text)
+    if status == "occurred" and REPORTED.search(body[sentence_span[0]:span[0]]):
+        status = "reported"  # "نقلت صحيفة … عن مسؤولين أن الوفد وصل": the cue precedes the clause
+    dates = resolve_dates(text, published, future=status == "planned")
     sided = assign_sides(trigger.kind, actors, trigger)
     return [k for k, _ in sided], Draft(
         kind=trigger.kind, mode=consult_mode(words, trigger), status=status,
         actors=[a for _, a in sided],
-        evidence=Evidence(sentence=sentence, start=start, end=end, trigger=trigger.word.text),
+        evidence=Evidence(sentence=body[sentence_span[0]:sentence_span[1]], start=sentence_span[0],
+                          end=sentence_span[1], trigger=trigger.word.text),
         date=dates[0].date if dates else None, date_text=dates[0].text if dates else None,
-        location=location, scores=scores,
+        location=location, scores=scores, trigger_probability=trigger.probability,
     )
+
+
+def sentence_events(article: Article, span: tuple[int, int], entities: Sequence[Entity],
+                    people: dict[str, str], profiles: dict[str, Profile], published: date | None,
+                    judgements: Mapping[int, Judgement] | None = None) -> list[tuple[list[str], Draft]]:
+    """One event per clause that has a trigger and actors ("وقال نتنياهو إن الاجتماع كان مثمرا" is
+    his statement only); when no clause has both, one event for the sentence."""
+    start, end = span
+    words = split_words(article.body[start:end], start)
+    if len(words) < MIN_SENTENCE_WORDS:
+        return []
+    context = (words, entities, people, profiles, published)
+    per_clause = []
+    subject = None
+    for clause_start, clause_end, coordinated in clauses(article.body[start:end]):
+        clause = (start + clause_start, start + clause_end)
+        trigger = find_trigger([w for w in words if clause[0] <= w.start < clause[1]], judgements)
+        if trigger is None:
+            continue
+        found = span_event(article, clause, span, trigger, *context, subject if coordinated else None)
+        per_clause.append(found)
+        if found:
+            keys, draft = found
+            source = next((i for i, a in enumerate(draft.actors) if a.side == "source"), 0)
+            subject = (keys[source], draft.actors[source].model_copy(update={"side": "participant"}),
+                       draft.scores[source])
+    if any(per_clause):
+        return [found for found in per_clause if found]
+    trigger = find_trigger(words, judgements)
+    whole = span_event(article, span, span, trigger, *context) if trigger else None
+    return [whole] if whole else []
 
 
 def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: Draft) -> None:
     """One real event mentioned in several sentences is one record: same type, mode and status
-    sharing a person (or, without people, the same actors) merge, actors united."""
+    sharing a person or two other actors merge, actors united."""
     people = {a.name for a in draft.actors if a.type == "PER"}
     for known_keys, known in drafts:
         if (known.kind, known.mode, known.status) != (draft.kind, draft.mode, draft.status):
             continue
         known_people = {a.name for a in known.actors if a.type == "PER"}
-        if (people & known_people) or (not people and not known_people and set(keys) == set(known_keys)):
+        shared = set(keys) & set(known_keys)
+        if people & known_people or len(shared) >= min(2, len(keys), len(known_keys)):
             for key, actor in zip(keys, draft.actors):
                 if key not in known_keys:
                     known_keys.append(key)
@@ -324,16 +418,19 @@ def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: 
             known.date_text = known.date_text or draft.date_text
             known.location = known.location or draft.location
             known.scores.extend(draft.scores)
+            known.trigger_probability = max(known.trigger_probability, draft.trigger_probability)
             return
     drafts.append((keys, draft))
 
 
 def extract_events(article: Article, entities: Sequence[Entity], versions: dict[str, str],
-                   now: datetime, spans: Sequence[tuple[int, int]] | None = None) -> list[Event]:
+                   now: datetime, spans: Sequence[tuple[int, int]] | None = None,
+                   judgements: Mapping[int, Judgement] | None = None) -> list[Event]:
     """Events of one article; mentions of one event in several sentences merge into one record.
 
     `spans` are the article's `event_sentences`, when the caller has them already (it chose
-    what to tag with them).
+    what to tag with them); `judgements` are the classifier's, by trigger start offset (without
+    them the lexicon alone decides).
     """
     published = article.published_at.date() if article.published_at else None
     people = canonical_people(entities)
@@ -342,18 +439,16 @@ def extract_events(article: Article, entities: Sequence[Entity], versions: dict[
     profiles = article_profiles(article.body, entities)
     drafts: list[tuple[list[str], Draft]] = []
     for span in event_sentences(article.body) if spans is None else spans:
-        found = sentence_event(article, span, entities, people, profiles, published)
-        if found is not None:
+        for found in sentence_events(article, span, entities, people, profiles, published, judgements):
             merge_or_add(drafts, *found)
     ref = ArticleRef(url=article.url, title=article.title or None, published_at=article.published_at)
     events = []
     for keys, d in drafts:
-        mean_score = sum(d.scores) / len(d.scores) if d.scores else 0.5
-        confidence = (0.35 if d.kind == "STATEMENT" else 0.45) + 0.5 * mean_score
+        confidence = d.trigger_probability * sum(d.scores) / len(d.scores)  # every draft has actors
         events.append(Event(
             event_id=event_id(article.id, d.kind, d.mode, keys), article_id=article.id, source=article.source,
             article=ref, event_type=d.kind, mode=d.mode, status=d.status, date=d.date, date_text=d.date_text,
-            actors=d.actors, location=d.location, evidence=d.evidence, confidence=round(min(confidence, 1.0), 3),
+            actors=d.actors, location=d.location, evidence=d.evidence, confidence=round(confidence, 3),
             model=versions, extracted_at=now,
         ))
     return events

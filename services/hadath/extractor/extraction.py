@@ -8,12 +8,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, Sequence
 
+from hadath.events.classifier import TriggerClassifier, is_candidate
 from hadath.events.extract import event_sentences, extract_events
 from hadath.schemas import Article, Event
 
 log = logging.getLogger(__name__)
 
-EVENTS_VERSION = "events-rules-1"
+RULES_VERSION = "events-rules-2"
 
 
 class Extractor(Protocol):
@@ -23,24 +24,27 @@ class Extractor(Protocol):
 
 
 class NlpExtractor:
-    """NER over the article text (one batched model call), then the event rules per article."""
+    """One encoder pass over the article's event sentences gives the entities and the features
+    of each trigger candidate; the classifier judges the candidates; rules build the events."""
 
-    def __init__(self, tagger):
+    def __init__(self, tagger, classifier: TriggerClassifier):
         self.tagger = tagger
-        self.versions = {"ner": tagger.version, "events": EVENTS_VERSION}
+        self.classifier = classifier
+        self.versions = {"ner": tagger.version, "classifier": classifier.version, "events": RULES_VERSION}
 
     @classmethod
-    def load(cls, model_dir: Path) -> "NlpExtractor":
+    def load(cls, model_dir: Path, classifier_dir: Path) -> "NlpExtractor":
         from hadath.nlp.ner import NerTagger
 
-        return cls(NerTagger.load(model_dir))
+        return cls(NerTagger.load(model_dir), TriggerClassifier.load(classifier_dir))
 
     def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
         # Only sentences that can hold an event are tagged (furniture and trigger-less ones cannot).
         spans = [event_sentences(a.body) for a in articles]
-        entities = self.tagger.entities([a.body for a in articles], spans)
+        analyses = self.tagger.analyse([a.body for a in articles], spans, wanted=is_candidate)
         now = datetime.now(timezone.utc)
-        return [extract_events(a, ents, self.versions, now, sp) for a, ents, sp in zip(articles, entities, spans)]
+        return [extract_events(a, found.entities, self.versions, now, sp, self.classifier.judge(found.features))
+                for a, found, sp in zip(articles, analyses, spans)]
 
 
 class NoopExtractor:
@@ -75,7 +79,7 @@ def extract_isolated(extractor: Extractor, articles: Sequence[Article]) -> list[
     return outcomes
 
 
-def build_extractor(kind: str, model_dir: Path) -> Extractor:
+def build_extractor(kind: str, model_dir: Path, classifier_dir: Path) -> Extractor:
     if kind == "noop":
         return NoopExtractor()
-    return NlpExtractor.load(model_dir)
+    return NlpExtractor.load(model_dir, classifier_dir)

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Collection, Iterable, Sequence
 
 import numpy as np
 import torch
@@ -46,6 +46,14 @@ class Entity:
     start: int
     end: int
     score: float
+
+
+@dataclass
+class Analysis:
+    """What one pass of the model finds in a text."""
+
+    entities: list[Entity]
+    features: dict[Word, np.ndarray]  # encoder features of the words asked for (see NerTagger.run)
 
 
 def split_words(text: str, offset: int = 0) -> list[Word]:
@@ -202,29 +210,48 @@ class NerTagger:
             first_piece.append(seen)
         return ids, mask, first_piece
 
-    @torch.inference_mode()
     def tag(self, word_lists: Sequence[Sequence[str]]) -> list[list[tuple[str, float]]]:
         """(label, probability) for each word of each list."""
-        results: list[list[tuple[str, float]]] = [[] for _ in word_lists]
+        return [labels for labels, _ in self.run(word_lists)]
+
+    @torch.inference_mode()
+    def run(self, word_lists: Sequence[Sequence[str]], feature_words: Sequence[Collection[int]] | None = None
+            ) -> list[tuple[list[tuple[str, float]], dict[int, np.ndarray]]]:
+        """Labels for each word of each list, and the encoder's view of the words asked for.
+
+        A word's feature vector is its first piece's last hidden state followed by the mean over
+        its window: what the event classifier reads, at no extra encoder cost.
+        """
+        results: list = [None] * len(word_lists)
         # Sort by length so each batch pads little.
         order = sorted(range(len(word_lists)), key=lambda i: len(word_lists[i]))
         for b in range(0, len(order), self.batch_size):
             batch = order[b:b + self.batch_size]
             ids, mask, first_piece = self.encode([word_lists[i] for i in batch])
-            probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits, dim=-1)
+            hidden = self.model.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+            probs = torch.softmax(self.model.classifier(hidden).float(), dim=-1)
             best_p, best = probs.max(dim=-1)
+            wanted = [feature_words[i] for i in batch] if feature_words is not None else [()] * len(batch)
+            means = None
+            if any(wanted):
+                weights = mask.unsqueeze(-1).to(hidden.dtype)
+                means = ((hidden * weights).sum(1) / weights.sum(1)).float()
+                hidden = hidden.float()
             for row, i in enumerate(batch):
-                out = []
+                labels = []
                 for w in range(len(word_lists[i])):
                     pos = first_piece[row].get(w)
-                    out.append(("O", 1.0) if pos is None else
-                               (LABELS[int(best[row, pos])], float(best_p[row, pos])))
-                results[i] = out
+                    labels.append(("O", 1.0) if pos is None else
+                                  (LABELS[int(best[row, pos])], float(best_p[row, pos])))
+                features = {w: torch.cat([hidden[row, first_piece[row][w]], means[row]]).numpy()
+                            for w in wanted[row] if w in first_piece[row]}
+                results[i] = (labels, features)
         return results
 
-    def entities(self, texts: Sequence[str],
-                 spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[Entity]]:
-        """Entities with character offsets into each text; only inside `spans` when given.
+    def analyse(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+                wanted: Callable[[Word], bool] | None = None) -> list[Analysis]:
+        """Entities with character offsets into each text (only inside `spans` when given), and
+        the feature vectors of the `wanted` words.
 
         Each text's windows are batched with each other only. Kernels pick their blocking by
         matrix shape, so a window batched with other articles' windows can get logits a few
@@ -232,17 +259,23 @@ class NerTagger:
         back with other entities and event ids. Alone, an article always runs the same shapes.
         (Batching across articles would be 1.5x faster on the benchmark corpus.)
         """
-        found: list[list[Entity]] = []
+        found: list[Analysis] = []
         for t, text in enumerate(texts):
             jobs = [list(window)
                     for start, end in (spans[t] if spans is not None else split_sentences(text))
                     for window in windows(split_words(text[start:end], start))]
-            tagged = self.tag([[w.text for w in words] for words in jobs]) if jobs else []
-            entities: list[Entity] = []
-            for words, labels in zip(jobs, tagged):
+            asked = [[i for i, w in enumerate(words) if wanted(w)] if wanted else [] for words in jobs]
+            analysis = Analysis([], {})
+            for words, (labels, features) in zip(jobs, self.run([[w.text for w in ws] for ws in jobs], asked)
+                                                  if jobs else []):
                 for kind, first, last in spans_from_bio([label for label, _ in labels]):
                     start, end = words[first].start, words[last - 1].end
                     score = float(np.mean([p for _, p in labels[first:last]]))
-                    entities.append(Entity(text[start:end], kind, start, end, round(score, 4)))
-            found.append(entities)
+                    analysis.entities.append(Entity(text[start:end], kind, start, end, round(score, 4)))
+                analysis.features.update({words[w]: vector for w, vector in features.items()})
+            found.append(analysis)
         return found
+
+    def entities(self, texts: Sequence[str],
+                 spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[Entity]]:
+        return [a.entities for a in self.analyse(texts, spans)]
