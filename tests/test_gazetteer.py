@@ -1,5 +1,6 @@
 import pytest
 
+from hadath.events import gazetteer
 from hadath.events.gazetteer import lookup_place, nationality, org_sector
 
 
@@ -28,3 +29,11 @@ def test_org_sectors():
     assert org_sector("الجيش الإسرائيلي") == "military"
     assert org_sector("صحيفة هآرتس") == "media"
     assert org_sector("مجلس الأمن") == "international org"
+
+
+def test_known_people_get_their_latin_name_by_distinctive_last_name_or_full_name():
+    assert gazetteer.person_latin("ستيف ويتكوف") == "Steve Witkoff"
+    assert gazetteer.person_latin("ويتكوف") == "Steve Witkoff"
+    assert gazetteer.person_latin("محمود عباس") == "Mahmoud Abbas"
+    assert gazetteer.person_latin("علي عباس") is None  # a common last name alone says nothing
+    assert gazetteer.country_name_en("ISR") == "Israel"

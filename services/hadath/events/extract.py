@@ -176,7 +176,8 @@ def build_actor(entity: Entity, body: str, people: dict[str, str],
     if entity.type == "PERS":
         key = person_key(entity.text)
         p = profiles.get(key, Profile())
-        return key, Actor(text=entity.text, name=people.get(key, entity.text), type="PER", title=p.title,
+        name = people.get(key, entity.text)
+        return key, Actor(text=entity.text, name=name, name_en=gazetteer.person_latin(name), type="PER", title=p.title,
                           country=p.country, sector=p.sector, side="participant")
     if entity.type == "ORG":
         after = body[entity.end:entity.end + 20].split()
@@ -232,10 +233,12 @@ _ACTOR_NOUNS = tuple(map(normalize, ("مسؤول", "قوات", "جنود", "وف
 _OFFICIALS = normalize("مسؤول")
 # Institutions that a nationality adjective names ("السلطات الإسرائيلية", "وزارة الخارجية الروسية"):
 # the NER model seldom tags such descriptions, yet they are the commonest actors in the news.
-_INSTITUTIONS = {normalize(w): sector for w, sector in (
-    ("الحكومة", "government"), ("السلطات", "government"), ("وزارة", "government"), ("الرئاسة", "government"),
-    ("البرلمان", "government"), ("الخارجية", "government"), ("الجيش", "military"), ("القوات", "military"),
-    ("قوات", "military"), ("الشرطة", "police"), ("البحرية", "military"))}
+_INSTITUTIONS = {normalize(w): (sector, english) for w, sector, english in (
+    ("الحكومة", "government", "government"), ("السلطات", "government", "authorities"),
+    ("وزارة", "government", "ministry"), ("الرئاسة", "government", "presidency"),
+    ("البرلمان", "government", "parliament"), ("الخارجية", "government", "foreign ministry"),
+    ("الجيش", "military", "army"), ("القوات", "military", "forces"), ("قوات", "military", "forces"),
+    ("الشرطة", "police", "police"), ("البحرية", "military", "navy"))}
 _PROTESTERS = {normalize(w) for w in ("المتظاهرين", "المتظاهرون", "متظاهرين", "متظاهرون", "المحتجين",
                                        "المحتجون", "محتجين", "محتجون")}
 INSTITUTION_SPAN = 4  # words from an institution noun to its nationality adjective, at most
@@ -260,9 +263,11 @@ def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tupl
             if tail is not None:
                 text = " ".join(w.text for w in words[i:tail + 1])
                 country = gazetteer.nationality(words[tail].text)
+                sector, english = _INSTITUTIONS[form]
                 out.append((word.start, f"ORG:{normalize(text)}",
-                            Actor(text=text, name=text, type="ORG", country=country,
-                                  sector=gazetteer.org_sector(text) or _INSTITUTIONS[form], side="participant")))
+                            Actor(text=text, name=text, name_en=f"{gazetteer.country_name_en(country)} ({english})",
+                                  type="ORG", country=country, sector=gazetteer.org_sector(text) or sector,
+                                  side="participant")))
                 i = tail + 1
                 continue
         if free[i] and form in _PROTESTERS:

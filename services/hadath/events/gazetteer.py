@@ -108,6 +108,42 @@ ORG_SECTORS = [
 ]
 
 
+# People the region's news names most, with their Latin spelling, so analysts can join the events
+# to other datasets. A distinctive last name is enough (ويتكوف); common ones need the full name
+# (محمود عباس). Spelling variants (نتانياهو، غالانت/جالانت) each have a line.
+_PEOPLE_LATIN = {
+    "نتنياهو": "Benjamin Netanyahu", "نتانياهو": "Benjamin Netanyahu", "ويتكوف": "Steve Witkoff",
+    "كوشنر": "Jared Kushner", "ترمب": "Donald Trump", "ترامب": "Donald Trump", "بايدن": "Joe Biden",
+    "فانس": "JD Vance", "بلينكن": "Antony Blinken", "سوليفان": "Jake Sullivan", "روبيو": "Marco Rubio",
+    "لويد أوستن": "Lloyd Austin", "هيغسيث": "Pete Hegseth", "ديرمر": "Ron Dermer", "هنجبي": "Tzachi Hanegbi",
+    "هنغبي": "Tzachi Hanegbi", "غالانت": "Yoav Gallant", "جالانت": "Yoav Gallant", "يسرائيل كاتس": "Israel Katz",
+    "هرتسوغ": "Isaac Herzog", "السيسي": "Abdel Fattah el-Sisi", "مدبولي": "Mostafa Madbouly",
+    "عبدالعاطي": "Badr Abdelatty", "حسن رشاد": "Hassan Rashad", "محمود عباس": "Mahmoud Abbas",
+    "أردوغان": "Recep Tayyip Erdogan", "فيدان": "Hakan Fidan", "بوتين": "Vladimir Putin",
+    "لافروف": "Sergey Lavrov", "زيلينسكي": "Volodymyr Zelensky", "ماكرون": "Emmanuel Macron",
+    "ستارمر": "Keir Starmer", "شي جين بينغ": "Xi Jinping", "خامنئي": "Ali Khamenei",
+    "بزشكيان": "Masoud Pezeshkian", "عراقجي": "Abbas Araghchi", "غوتيريش": "Antonio Guterres",
+    "غوتيريس": "Antonio Guterres", "الصفدي": "Ayman Safadi", "فيصل بن فرحان": "Faisal bin Farhan",
+    "محمد بن سلمان": "Mohammed bin Salman", "عبد الملك الحوثي": "Abdul-Malik al-Houthi", "الشرع": "Ahmed al-Sharaa",
+    "جوزيف عون": "Joseph Aoun", "نواف سلام": "Nawaf Salam", "نبيه بري": "Nabih Berri", "نعيم قاسم": "Naim Qassem",
+    "السنوار": "Yahya Sinwar", "هنية": "Ismail Haniyeh", "الحية": "Khalil al-Hayya", "جعفر حسان": "Jafar Hassan",
+    "أكرم إمام أوغلو": "Ekrem Imamoglu", "ماثيو ميلر": "Matthew Miller", "لايتستون": "Aryeh Lightstone",
+    "غرونباوم": "Josh Gruenbaum",
+}
+
+
+@lru_cache(maxsize=1)
+def _people_latin() -> dict[str, str]:
+    return {normalize(k): v for k, v in _PEOPLE_LATIN.items()}
+
+
+def person_latin(name: str) -> str | None:
+    """The Latin spelling of a known person, by full name or distinctive last name."""
+    known = _people_latin()
+    full = normalize(name)
+    return known.get(full) or known.get(full.split()[-1]) if full else None
+
+
 def _country_name_ar(code: str) -> str:
     return _country_names().get(code, code)
 
@@ -166,6 +202,11 @@ def nationality(word: str) -> str | None:
 
 def country_name(code: str) -> str:
     return _country_name_ar(code)
+
+
+def country_name_en(code: str) -> str:
+    country = pycountry.countries.get(alpha_3=code)
+    return (getattr(country, "common_name", None) or country.name) if country else code
 
 
 def org_sector(name: str) -> str | None:
