@@ -79,8 +79,10 @@ def test_assault_has_source_and_target():
 
 
 def test_event_ids_are_deterministic():
-    assert event_id("a", "CONSULT", "meet", ["x", "y"]) == event_id("a", "CONSULT", "meet", ["y", "x"])
-    assert event_id("a", "CONSULT", "meet", ["x"]) != event_id("b", "CONSULT", "meet", ["x"])
+    assert event_id("a", "CONSULT", "meet", "occurred", ["x", "y"]) == \
+        event_id("a", "CONSULT", "meet", "occurred", ["y", "x"])
+    assert event_id("a", "CONSULT", "meet", "occurred", ["x"]) != event_id("b", "CONSULT", "meet", "occurred", ["x"])
+    assert event_id("a", "CONSULT", "meet", "planned", ["x"]) != event_id("a", "CONSULT", "meet", "occurred", ["x"])
 
 
 def test_plural_nationalities_are_group_actors():

@@ -69,3 +69,9 @@ def test_an_article_gets_the_same_entities_alone_and_batched_with_others(tagger)
     alone = [tagger.entities([body])[0] for body in bodies]
     assert tagger.entities(bodies) == alone
     assert tagger.entities(bodies[::-1]) == alone[::-1]
+
+
+def test_every_event_of_a_seed_has_its_own_id(extractor):
+    for path in sorted(SEEDS.glob("*.txt")):
+        ids = [e.event_id for e in seed_events(extractor, path.name[:3])]
+        assert len(ids) == len(set(ids)), path.name

@@ -42,6 +42,13 @@ def test_a_newer_version_of_an_event_replaces_the_old_one(store):
     assert store.events()[0]["evidence"]["trigger"] == "اجتمع"
 
 
+def test_an_event_twice_in_one_batch_is_stored_once_last_version_winning(store):
+    store.upsert([make_event("e1", actors=3), make_event("e1", actors=2, trigger="اجتمع")])
+    counts = store.counts()
+    assert (counts.events, counts.actors) == (1, 2)
+    assert store.events()[0]["evidence"]["trigger"] == "اجتمع"
+
+
 def test_migrations_run_once(store):
     assert store.migrate() == len(MIGRATIONS)
     store.upsert([make_event("e1")])

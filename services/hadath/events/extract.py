@@ -297,8 +297,10 @@ def assign_sides(kind: str, actors: list[tuple[int, str, Actor]], trigger: Trigg
     return [(key, actor.model_copy(update={"side": side_of[i]})) for i, (_, key, actor) in enumerate(actors)]
 
 
-def event_id(article_id: str, kind: str, mode: str | None, actor_keys: Sequence[str]) -> str:
-    basis = "|".join([article_id, kind, mode or "", *sorted(actor_keys)])
+def event_id(article_id: str, kind: str, mode: str | None, status: str, actor_keys: Sequence[str]) -> str:
+    """Stable across runs; distinct within an article (a planned and a held meeting of the same
+    people are two records)."""
+    basis = "|".join([article_id, kind, mode or "", status, *sorted(actor_keys)])
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
@@ -451,7 +453,7 @@ def extract_events(article: Article, entities: Sequence[Entity], versions: dict[
     for keys, d in drafts:
         confidence = d.trigger_probability * sum(d.scores) / len(d.scores)  # every draft has actors
         events.append(Event(
-            event_id=event_id(article.id, d.kind, d.mode, keys), article_id=article.id, source=article.source,
+            event_id=event_id(article.id, d.kind, d.mode, d.status, keys), article_id=article.id, source=article.source,
             article=ref, event_type=d.kind, mode=d.mode, status=d.status, date=d.date, date_text=d.date_text,
             actors=d.actors, location=d.location, evidence=d.evidence, confidence=round(confidence, 3),
             model=versions, extracted_at=now,

@@ -106,7 +106,9 @@ def _now() -> str:
 def _rows(events: Sequence[Event], stored_at: str):
     articles: dict[str, tuple] = {}
     event_rows, actor_rows = [], []
-    for e in events:
+    # One row per event id: a batch may hold an event twice (a redelivered article), and its
+    # actors must not be inserted twice. The last version wins, as it would across batches.
+    for e in {e.event_id: e for e in events}.values():
         ref = e.article
         articles[e.article_id] = (
             e.article_id, e.source, ref.url if ref else None, ref.title if ref else None,
