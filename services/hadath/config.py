@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     session_timeout_s: float = Field(30.0, gt=0)
     heartbeat_interval_s: float = Field(3.0, gt=0)
+    # tansu (the embedded broker) holds every fetch for the full wait even when records are there,
+    # so the wait adds to each event's latency; Kafka answers as soon as records arrive.
+    fetch_max_wait_ms: int = Field(100, ge=1, description="sink's longest fetch wait on the broker")
 
     batch_size: int = Field(16, ge=1, description="articles per model call")
     batch_timeout_s: float = Field(0.5, gt=0, description="longest wait to fill a batch")

@@ -29,6 +29,7 @@ async def run_sink(settings: Settings, stop: asyncio.Event | None = None, max_re
         auto_offset_reset="earliest",
         session_timeout_ms=int(settings.session_timeout_s * 1000),
         heartbeat_interval_ms=int(settings.heartbeat_interval_s * 1000),
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
     )
     producer = make_producer(settings)
     await producer.start()
