@@ -28,11 +28,13 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(30.0, gt=0)
     heartbeat_interval_s: float = Field(3.0, gt=0)
     # tansu (the embedded broker) holds every fetch for the full wait even when records are there,
-    # so the wait adds to each event's latency; Kafka answers as soon as records arrive.
-    fetch_max_wait_ms: int = Field(100, ge=1, description="sink's longest fetch wait on the broker")
+    # so the wait adds to each message's latency; Kafka answers as soon as records arrive.
+    fetch_max_wait_ms: int = Field(100, ge=1, description="longest fetch wait of the worker and the sink")
 
-    batch_size: int = Field(16, ge=1, description="articles per model call")
-    batch_timeout_s: float = Field(0.5, gt=0, description="longest wait to fill a batch")
+    batch_size: int = Field(16, ge=1, description="most articles the worker takes at once")
+    # Short: the model batches one article's sentences, so waiting for more articles gains nothing
+    # but latency (a 0.5 s wait cost 0.9 s at p50 at 5 articles/s).
+    batch_timeout_s: float = Field(0.05, gt=0, description="longest wait to fill a batch")
     max_body_chars: int = Field(200_000, ge=1)
     min_arabic_ratio: float = Field(0.3, ge=0, le=1, description="share of letters that must be Arabic")
 

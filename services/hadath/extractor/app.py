@@ -17,6 +17,7 @@ import orjson
 
 from hadath.config import Settings
 from hadath.extractor.extraction import Extractor, extract_isolated
+from hadath.extractor.transport import App
 from hadath.kafka import dead_letter_headers
 from hadath.schemas import Article
 from hadath.validation import ArticleLimits, InvalidMessage, parse_article
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, extractor: Extractor) -> faust.App:
-    app = faust.App(
+    app = App(
         settings.worker_group,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         broker=[f"kafka://{b}" for b in settings.bootstrap],
         processing_guarantee=settings.processing_guarantee,
         broker_session_timeout=settings.session_timeout_s,
