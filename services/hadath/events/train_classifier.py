@@ -48,7 +48,7 @@ class TrainOptions:
     hand_weight: float = 10.0
     steps: int = 300
     lr: float = 0.05
-    weight_decay: float = 1e-3
+    weight_decay: float = 1e-2  # chosen by 5-fold cross-validation on the training half
     seed: int = 13
 
 
