@@ -134,7 +134,8 @@ def test_a_coordinated_clause_shares_the_subject_and_the_opening_verb_wins():
     release, request = events
     assert [(a.name, a.side) for a in release.actors] == [("السلطات الإيرانية", "source"),
                                                           ("تشيشيليا سالا", "target")]
-    assert (release.actors[0].country, release.actors[0].sector, release.actors[0].name_en) == ("IRN", "government", "Iran (authorities)")
+    authorities = release.actors[0]
+    assert (authorities.country, authorities.sector, authorities.name_en) == ("IRN", "government", "Iran (authorities)")
     assert [(a.name, a.side) for a in request.actors] == [("السلطات الإيرانية", "source"),
                                                           ("الحكومة الإيطالية", "target")]
 

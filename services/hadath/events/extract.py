@@ -409,7 +409,7 @@ def sentence_events(article: Article, span: tuple[int, int], entities: Sequence[
 
 def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: Draft) -> None:
     """One real event mentioned in several sentences is one record: same type, mode and status
-    sharing a person or two other actors merge, actors united."""
+    sharing a person, or two actors (one when a mention has only one), merge, actors united."""
     people = {a.name for a in draft.actors if a.type == "PER"}
     for known_keys, known in drafts:
         if (known.kind, known.mode, known.status) != (draft.kind, draft.mode, draft.status):
