@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import resource
+import sys
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -47,6 +49,17 @@ def corpus(n: int, seed: int = 7) -> list[SourceRecord]:
         lead, rest = paragraphs[:1], paragraphs[1:]
         rng.shuffle(rest)
         out.append(SourceRecord({**fields, "id": f"bench-{i:05d}", "body": "\n".join(lead + rest)}, f"bench {i}"))
+    return out
+
+
+def corpus_file(path: Path, n: int, skip: int = 0) -> list[SourceRecord]:
+    """n articles from a JSONL(.gz) corpus such as SaudiNewsNet, after the first `skip`."""
+    out = []
+    for record in itertools.islice(read_paths([path]), skip, skip + n):
+        fields = dict(record.fields)
+        if "published" in fields and "published_at" not in fields:  # SaudiNewsNet's name for it
+            fields["published_at"] = fields.pop("published")
+        out.append(SourceRecord(fields, record.origin))
     return out
 
 
@@ -94,6 +107,7 @@ def stage_figures(records: list[SourceRecord]) -> dict:
     n = len(records)
     return {
         "articles": n,
+        "words_per_article": round(words_all / n),
         "parse_validate": {"seconds": round(parse_s, 3), "articles_per_s": round(n / parse_s, 1)},
         "sentence_filter": {"seconds": round(filter_s, 3), "words_total": words_all, "words_tagged": words_tagged},
         "ner_free_batching": {"seconds": round(free_s, 2), "subword_tokens_per_s": round(pieces / free_s, 1)},
@@ -167,7 +181,8 @@ def markdown(results: dict) -> str:
     s, full, noop, steady = results["stages"], results["pipeline"], results["noop"], results["steady"]
     lines = [
         f"# Benchmark ({results['when']}, {results['machine']})", "",
-        f"{s['articles']} articles varied from the seeds; `python -m bench --articles {s['articles']}`.", "",
+        f"{s['articles']} articles ({results['corpus']}, {s['words_per_article']} words each on average); "
+        f"`{results['command']}`.", "",
         "| stage | time (s) | throughput |", "|---|---|---|",
         f"| parse + validate | {s['parse_validate']['seconds']} | {s['parse_validate']['articles_per_s']} articles/s |",
         f"| NER ({s['sentence_filter']['words_tagged']} of {s['sentence_filter']['words_total']} words tagged) | "
@@ -196,11 +211,12 @@ def main() -> None:
     parser.add_argument("--steady-rate", type=float, default=5.0, help="articles/s for the latency run")
     parser.add_argument("--steady-articles", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--corpus", type=Path, help="JSONL(.gz) articles to use instead of seed variants")
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="writes OUT/results/*.json and OUT/RESULTS.md")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    records = corpus(args.articles)
+    records = corpus_file(args.corpus, args.articles) if args.corpus else corpus(args.articles)
     print(f"stages on {len(records)} articles…", flush=True)
     stages = stage_figures(records)
     print(orjson.dumps(stages).decode(), flush=True)
@@ -210,13 +226,17 @@ def main() -> None:
     print("pipeline, no-op extractor…", flush=True)
     noop = asyncio.run(_pipeline_run(records, "noop", None, args.timeout))
     print(orjson.dumps(noop).decode(), flush=True)
-    steady_records = corpus(min(args.steady_articles, args.articles), seed=11)
+    steady_n = min(args.steady_articles, args.articles)
+    steady_records = (corpus_file(args.corpus, steady_n, skip=args.articles) if args.corpus
+                      else corpus(steady_n, seed=11))
     print(f"pipeline, steady {args.steady_rate} articles/s…", flush=True)
     steady = asyncio.run(_pipeline_run(steady_records, "full", args.steady_rate, args.timeout))
     print(orjson.dumps(steady).decode(), flush=True)
 
     results = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus": str(args.corpus) if args.corpus else "varied from the seeds",
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
         "machine": f"{os.cpu_count()} CPUs",
         "stages": stages, "pipeline": full, "noop": noop, "steady": steady,
         "full_over_noop": round(full["articles_per_s"] / noop["articles_per_s"], 3) if noop["articles_per_s"] else None,

@@ -1,3 +1,4 @@
+import gzip
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,11 +34,14 @@ def test_folder_expands_to_the_five_seeds_in_order():
     assert [p.name[:3] for p in expand_paths([SEEDS])] == ["000", "001", "002", "003", "004"]
 
 
-def test_json_list_and_jsonl(tmp_path: Path):
+def test_json_list_jsonl_and_gzipped_jsonl(tmp_path: Path):
     (tmp_path / "a.json").write_bytes(orjson.dumps([{"id": "1"}, {"id": "2"}]))
     (tmp_path / "b.jsonl").write_text('{"id": "3"}\n\n{"id": "4"}\n')
-    ids = [r.fields["id"] for r in read_paths([tmp_path])]
-    assert ids == ["1", "2", "3", "4"]
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(b'{"id": "5"}\n{"id": "6"}\n'))
+    (tmp_path / "notes.md").write_text("not an article file")
+    records = list(read_paths([tmp_path]))
+    assert [r.fields["id"] for r in records] == ["1", "2", "3", "4", "5", "6"]
+    assert records[-1].origin.endswith("c.jsonl.gz:2")
 
 
 def test_stdin_jsonl(tmp_path: Path):

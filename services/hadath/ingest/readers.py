@@ -1,7 +1,8 @@
-"""Read articles from files: seed-format .txt, .json (one object or a list) and .jsonl."""
+"""Read articles from files: seed-format .txt, .json (one object or a list), .jsonl and .jsonl.gz."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ from typing import Any, Iterable, Iterator, TextIO
 import orjson
 from dateutil import parser as dateparser
 
-SUFFIXES = (".txt", ".json", ".jsonl")
+SUFFIXES = (".txt", ".json", ".jsonl", ".jsonl.gz")
 
 # " date 2026-01-25 <text>" at the very start of a file.
 _DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
@@ -77,16 +78,19 @@ def _json_records(data: Any, origin: str) -> Iterator[SourceRecord]:
         yield SourceRecord(item if isinstance(item, dict) else {"_raw": item}, f"{origin}[{i}]")
 
 
+def _jsonl_records(lines: Iterable[str], origin: str) -> Iterator[SourceRecord]:
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            yield SourceRecord(orjson.loads(line), f"{origin}:{n}")
+
+
 def read_stream(stream: TextIO, origin: str = "<stdin>") -> Iterator[SourceRecord]:
     """JSONL (or one JSON document) from a text stream."""
     text = stream.read()
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    if text.lstrip().startswith("["):
         yield from _json_records(orjson.loads(text), origin)
         return
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            yield SourceRecord(orjson.loads(line), f"{origin}:{n}")
+    yield from _jsonl_records(text.splitlines(), origin)
 
 
 def read_file(path: Path, published: datetime | None = None, source: str | None = None) -> Iterator[SourceRecord]:
@@ -97,7 +101,10 @@ def read_file(path: Path, published: datetime | None = None, source: str | None 
         yield from _json_records(orjson.loads(path.read_bytes()), str(path))
     elif path.suffix == ".jsonl":
         with path.open(encoding="utf-8") as f:
-            yield from read_stream(f, str(path))
+            yield from _jsonl_records(f, str(path))
+    elif path.name.endswith(".jsonl.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            yield from _jsonl_records(f, str(path))
     else:
         raise ValueError(f"{path}: unsupported file type (use {', '.join(SUFFIXES)})")
 
@@ -107,7 +114,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file()))
+            out.extend(sorted(p for p in path.iterdir() if p.name.endswith(SUFFIXES) and p.is_file()))
         elif path.is_file():
             out.append(path)
         else:
