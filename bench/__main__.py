@@ -30,7 +30,7 @@ from hadath.events.extract import event_sentences, extract_events
 from hadath.extractor.extraction import NlpExtractor
 from hadath.ingest.producer import publish_records
 from hadath.ingest.readers import SourceRecord, read_paths
-from hadath.nlp.ner import NerTagger, split_words, windows
+from hadath.nlp.ner import NerTagger, split_words, text_windows
 from hadath.sink.store import open_store
 from hadath.validation import parse_article
 
@@ -81,8 +81,7 @@ def stage_figures(records: list[SourceRecord]) -> dict:
     analyses, ner_s = timed(lambda: tagger.analyse(texts, spans, wanted=is_candidate))
     # The same windows batched freely across articles, as `hadath eval ner` does: what the model
     # can do when batch-mates need not stay fixed (the worker batches per article, see NerTagger).
-    jobs = [[w.text for w in window] for t, sp in zip(texts, spans) for s, e in sp
-            for window in windows(split_words(t[s:e]))]
+    jobs = [[w.text for w in window] for t, sp in zip(texts, spans) for window in text_windows(t, sp)]
     _, free_s = timed(tagger.tag, jobs)
     classifier = TriggerClassifier.load()
     judgements, classify_s = timed(lambda: [classifier.judge(a.features) for a in analyses])

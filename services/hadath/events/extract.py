@@ -256,8 +256,8 @@ def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tupl
     i = 0
     while i < len(words):
         word, form = words[i], normalize(words[i].text)
-        titled = i > 0 and any(normalize(f) in _TITLE_HEADS for f in without_proclitic(words[i - 1].text))
-        if free[i] and form in _INSTITUTIONS and not titled:
+        if free[i] and form in _INSTITUTIONS and not (
+                i > 0 and any(normalize(f) in _TITLE_HEADS for f in without_proclitic(words[i - 1].text))):
             tail = next((j for j in range(i + 1, min(i + INSTITUTION_SPAN, len(words)))
                          if gazetteer.nationality(words[j].text) and free[j]), None)
             if tail is not None:
@@ -309,18 +309,19 @@ def event_id(article_id: str, kind: str, mode: str | None, status: str, actor_ke
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:إن|أن|بأن|إنه|أنه|بأنه)(?!\w)")
 
 
-def clauses(sentence: str) -> list[tuple[int, int, bool]]:
-    """(start, end, coordinated) of a sentence's clauses. They are cut at each complementizer and
-    before a trigger joined by a comma and و/ف ("اتهمت الحكومة …، وطالبت مجلس الأمن …"); those
-    coordinated clauses share the first one's subject."""
-    words = split_words(sentence)
-    cuts = {m.start(): False for m in _COMPLEMENTIZER.finditer(sentence)}
+def clauses(body: str, span: tuple[int, int], words: Sequence[Word]) -> list[tuple[int, int, bool]]:
+    """(start, end, coordinated) of the clauses of the sentence at `span` (its `words` given), in
+    body offsets. They are cut at each complementizer and before a trigger joined by a comma and
+    و/ف ("اتهمت الحكومة …، وطالبت مجلس الأمن …"); those coordinated clauses share the first
+    one's subject."""
+    start, end = span
+    cuts = {start + m.start(): False for m in _COMPLEMENTIZER.finditer(body[start:end])}
     cuts.update({w.start: True for before, w in zip(words, words[1:])
                  if before.text in ("،", ",") and w.text[:1] in ("و", "ف") and lexicon_kind(w)})
     bounds = sorted(cuts.items())
-    starts = [(0, False), *bounds]
-    ends = [start for start, _ in bounds] + [len(sentence)]
-    return [(a, b, coordinated) for (a, coordinated), b in zip(starts, ends) if sentence[a:b].strip()]
+    starts = [(start, False), *bounds]
+    ends = [cut for cut, _ in bounds] + [end]
+    return [(a, b, coordinated) for (a, coordinated), b in zip(starts, ends) if body[a:b].strip()]
 
 
 def span_actors(body: str, span: tuple[int, int], words: Sequence[Word], entities: Sequence[Entity],
@@ -388,8 +389,8 @@ def sentence_events(article: Article, span: tuple[int, int], entities: Sequence[
     context = (words, entities, people, profiles, published)
     per_clause = []
     subject = None
-    for clause_start, clause_end, coordinated in clauses(article.body[start:end]):
-        clause = (start + clause_start, start + clause_end)
+    for clause_start, clause_end, coordinated in clauses(article.body, span, words):
+        clause = (clause_start, clause_end)
         trigger = find_trigger([w for w in words if clause[0] <= w.start < clause[1]], judgements)
         if trigger is None:
             continue

@@ -163,7 +163,7 @@ def _country_names() -> dict[str, str]:
 def _places() -> dict[str, Place]:
     places: dict[str, Place] = {}
     for c in pycountry.countries:
-        place = Place(_country_name_ar(c.alpha_3), getattr(c, "common_name", None) or c.name, c.alpha_3,
+        place = Place(_country_name_ar(c.alpha_3), _english_name(c), c.alpha_3,
                       is_country=True)
         for name in [_country_names()[c.alpha_3], *_COUNTRY_ALIASES.get(c.alpha_3, [])]:
             places.setdefault(normalize(name), place)
@@ -204,9 +204,13 @@ def country_name(code: str) -> str:
     return _country_name_ar(code)
 
 
+def _english_name(country) -> str:
+    return getattr(country, "common_name", None) or country.name
+
+
 def country_name_en(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
-    return (getattr(country, "common_name", None) or country.name) if country else code
+    return _english_name(country) if country else code
 
 
 def org_sector(name: str) -> str | None:

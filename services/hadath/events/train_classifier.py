@@ -9,14 +9,13 @@ them: the even-numbered lines are trained on, the odd ones are held out for the 
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 import orjson
@@ -24,6 +23,7 @@ import torch
 
 from hadath.events.classifier import CLASSES, NONE, TriggerClassifier, inputs, lexicon_kind
 from hadath.events.extract import content_end
+from hadath.ingest.readers import read_paths
 from hadath.nlp.ner import NerTagger, split_sentences, split_words
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def mine_weak(corpus: Path, options: TrainOptions) -> list[Mention]:
     """Up to `per_type` trigger mentions of each lexicon type, in corpus order (reproducible)."""
     kept: Counter = Counter()
     out: list[Mention] = []
-    for n, article in enumerate(_read_corpus(corpus)):
+    for n, article in enumerate(r.fields for r in read_paths([corpus])):
         if n >= options.articles or min(kept[k] for k in CLASSES[1:]) >= options.per_type:
             break
         body = article["body"][:content_end(article["body"])]
@@ -82,14 +82,6 @@ def read_hand_checked(path: Path) -> tuple[list[Mention], list[Mention]]:
         raise ValueError(f"{path}: unknown labels {sorted(unknown)}")
     mentions = [Mention(i["sentence"], i["start"], i["end"], i["label"]) for i in items]
     return mentions[0::2], mentions[1::2]
-
-
-def _read_corpus(path: Path) -> Iterator[dict]:
-    if not path.is_file():
-        raise FileNotFoundError(f"no such corpus: {path} (SaudiNewsNet articles.jsonl.gz)")
-    with gzip.open(path) as lines:
-        for line in lines:
-            yield orjson.loads(line)
 
 
 def encode(tagger: NerTagger, mentions: Sequence[Mention]) -> tuple[np.ndarray, list[str]]:
