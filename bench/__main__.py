@@ -213,6 +213,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="JSONL(.gz) articles to use instead of seed variants")
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="writes OUT/results/*.json and OUT/RESULTS.md")
     args = parser.parse_args()
+    if args.corpus and not args.corpus.is_file():
+        parser.error(f"no such corpus file: {args.corpus}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     records = corpus_file(args.corpus, args.articles) if args.corpus else corpus(args.articles)

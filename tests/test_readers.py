@@ -51,6 +51,23 @@ def test_stdin_jsonl(tmp_path: Path):
         assert [r.origin for r in read_stream(f)] == ["<stdin>:1", "<stdin>:2"]
 
 
+def test_a_line_that_is_not_json_is_named_in_the_error(tmp_path: Path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": "1"}\nnot json\n')
+    with pytest.raises(ValueError, match=r"a.jsonl:2: not a JSON line"):
+        list(read_file(path))
+
+
+def test_a_broken_gzip_file_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "broken.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": "1"}\n')[:-6])
+    with pytest.raises(ValueError, match="broken.jsonl.gz: not a readable gzip file"):
+        list(read_file(path))
+    path.write_bytes(b"plain text")
+    with pytest.raises(ValueError, match="not a readable gzip file"):
+        list(read_file(path))
+
+
 def test_missing_path_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         expand_paths([tmp_path / "nope"])

@@ -56,9 +56,9 @@ def _published(value: Optional[str]) -> Optional[datetime]:
 def _records(paths: list[Path], published: Optional[datetime]):
     from hadath.ingest.readers import read_paths, read_stream
 
-    if [str(p) for p in paths] == ["-"]:
-        return list(read_stream(sys.stdin))
     try:
+        if [str(p) for p in paths] == ["-"]:
+            return list(read_stream(sys.stdin))
         return list(read_paths(paths, published))
     except (FileNotFoundError, ValueError) as exc:
         _fail(str(exc))

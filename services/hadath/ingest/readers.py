@@ -81,7 +81,10 @@ def _json_records(data: Any, origin: str) -> Iterator[SourceRecord]:
 def _jsonl_records(lines: Iterable[str], origin: str) -> Iterator[SourceRecord]:
     for n, line in enumerate(lines, 1):
         if line.strip():
-            yield SourceRecord(orjson.loads(line), f"{origin}:{n}")
+            try:
+                yield SourceRecord(orjson.loads(line), f"{origin}:{n}")
+            except orjson.JSONDecodeError as exc:
+                raise ValueError(f"{origin}:{n}: not a JSON line ({exc})") from exc
 
 
 def read_stream(stream: TextIO, origin: str = "<stdin>") -> Iterator[SourceRecord]:
@@ -103,8 +106,11 @@ def read_file(path: Path, published: datetime | None = None, source: str | None 
         with path.open(encoding="utf-8") as f:
             yield from _jsonl_records(f, str(path))
     elif path.name.endswith(".jsonl.gz"):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            yield from _jsonl_records(f, str(path))
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                yield from _jsonl_records(f, str(path))
+        except (gzip.BadGzipFile, EOFError) as exc:
+            raise ValueError(f"{path}: not a readable gzip file ({exc})") from exc
     else:
         raise ValueError(f"{path}: unsupported file type (use {', '.join(SUFFIXES)})")
 
