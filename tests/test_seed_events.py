@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import numpy as np
 import pytest
 
+from hadath.events.classifier import is_candidate
 from hadath.ingest.producer import to_article
 from hadath.ingest.readers import read_file
 from tests.conftest import SEEDS
@@ -63,12 +65,17 @@ def test_furniture_at_the_end_of_seed_001_yields_nothing(extractor):
     assert all(e.evidence.end <= furniture_at for e in seed_events(extractor, "001"))
 
 
-def test_an_article_gets_the_same_entities_alone_and_batched_with_others(tagger):
-    """Event ids hang on the entities, so batch-mates must not change them (redeliveries)."""
+def test_an_article_gets_the_same_analysis_alone_and_batched_with_others(tagger):
+    """Event ids hang on the entities and the trigger judgements, and the worker batches the
+    windows of several articles: batch-mates must not change a bit of either (redeliveries)."""
     bodies = [next(iter(read_file(path))).fields["body"] for path in sorted(SEEDS.glob("*.txt"))]
-    alone = [tagger.entities([body])[0] for body in bodies]
-    assert tagger.entities(bodies) == alone
-    assert tagger.entities(bodies[::-1]) == alone[::-1]
+    alone = [tagger.analyse([body], wanted=is_candidate)[0] for body in bodies]
+    for together, expected in ((tagger.analyse(bodies, wanted=is_candidate), alone),
+                               (tagger.analyse(bodies[::-1], wanted=is_candidate), alone[::-1])):
+        for got, want in zip(together, expected):
+            assert got.entities == want.entities
+            assert got.features.keys() == want.features.keys()
+            assert all(np.array_equal(got.features[w], want.features[w]) for w in want.features)
 
 
 def test_every_event_of_a_seed_has_its_own_id(extractor):

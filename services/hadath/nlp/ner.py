@@ -31,6 +31,7 @@ ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
 LABELS = ("O",) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I"))
 MAX_WORDS = 96  # words per model window; long sentences are cut into windows
 MAX_PIECES = 256
+WIDTH_STEP = 16  # windows are padded to a multiple of this many pieces (see NerTagger)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "ner"
 
@@ -181,16 +182,30 @@ def inference_dtype() -> torch.dtype:
     return torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else torch.float32
 
 
+def inference_hardware() -> str:
+    """The CPU's vector units and the inference type they get: what speed figures depend on."""
+    return f"{torch.backends.cpu.get_cpu_capability()}, inference in {str(inference_dtype()).removeprefix('torch.')}"
+
+
 # --- inference --------------------------------------------------------------------
 
 class NerTagger:
-    """Labels words with BIO tags; batches windows to keep the CPU busy."""
+    """Labels words with BIO tags; batches windows to keep the CPU busy.
 
-    def __init__(self, model, tokenizer, version: str, batch_size: int = 32):
+    Windows are padded to a bucket width fixed by their own length (a multiple of
+    `WIDTH_STEP` pieces, at least one pad), so what a window gets never depends on its
+    batch-mates: the kernels' summation order follows the matrix width, and a window with no
+    padding would even take another attention kernel. Measured on this project's CPUs, rows
+    at one width come out bit-identical whatever else is in the batch, so windows of
+    different articles share model calls (1.6x faster than article by article) and a
+    redelivered article still gets the same entities and event ids.
+    """
+
+    def __init__(self, model, tokenizer, version: str, tokens_per_batch: int = 1024):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.version = version
-        self.batch_size = batch_size
+        self.tokens_per_batch = tokens_per_batch
 
     @classmethod
     def load(cls, model_dir: Path | str = DEFAULT_MODEL_DIR, dtype: torch.dtype | None = None) -> "NerTagger":
@@ -207,22 +222,32 @@ class NerTagger:
         model = model.to(dtype or inference_dtype()).eval()
         return cls(model, tokenizer, version=meta.get("version", "ner"))
 
+    def pieces(self, word_lists: Sequence[Sequence[str]], limit: int = MAX_PIECES
+               ) -> list[tuple[list[int], dict[int, int]]]:
+        """Each list's piece ids (at most `limit`) and the position of each word's first piece."""
+        out = []
+        for enc in self.tokenizer.encode_batch([list(w) for w in word_lists], is_pretokenized=True):
+            first_piece: dict[int, int] = {}
+            for pos, word_id in enumerate(enc.word_ids[:limit]):
+                if word_id is not None and word_id not in first_piece:
+                    first_piece[word_id] = pos
+            out.append((enc.ids[:limit], first_piece))
+        return out
+
+    @staticmethod
+    def tensors(piece_ids: Sequence[Sequence[int]], width: int) -> tuple[torch.Tensor, torch.Tensor]:
+        ids = torch.full((len(piece_ids), width), e5.PAD_ID, dtype=torch.long)
+        mask = torch.zeros((len(piece_ids), width), dtype=torch.long)
+        for row, row_ids in enumerate(piece_ids):
+            ids[row, :len(row_ids)] = torch.tensor(row_ids)
+            mask[row, :len(row_ids)] = 1
+        return ids, mask
+
     def encode(self, word_lists: Sequence[Sequence[str]]):
-        encodings = self.tokenizer.encode_batch([list(w) for w in word_lists], is_pretokenized=True)
-        width = min(max(len(e.ids) for e in encodings), MAX_PIECES)
-        ids = torch.full((len(encodings), width), e5.PAD_ID, dtype=torch.long)
-        mask = torch.zeros((len(encodings), width), dtype=torch.long)
-        first_piece = []
-        for row, enc in enumerate(encodings):
-            n = min(len(enc.ids), width)
-            ids[row, :n] = torch.tensor(enc.ids[:n])
-            mask[row, :n] = 1
-            seen: dict[int, int] = {}
-            for pos, word_id in enumerate(enc.word_ids[:n]):
-                if word_id is not None and word_id not in seen:
-                    seen[word_id] = pos
-            first_piece.append(seen)
-        return ids, mask, first_piece
+        """A training batch: ids and mask padded to the longest list, and first-piece positions."""
+        encoded = self.pieces(word_lists)
+        ids, mask = self.tensors([p for p, _ in encoded], max(len(p) for p, _ in encoded))
+        return ids, mask, [f for _, f in encoded]
 
     def tag(self, word_lists: Sequence[Sequence[str]]) -> list[list[tuple[str, float]]]:
         """(label, probability) for each word of each list."""
@@ -236,56 +261,52 @@ class NerTagger:
         A word's feature vector is its first piece's last hidden state followed by the mean over
         its window: what the event classifier reads, at no extra encoder cost.
         """
+        encoded = self.pieces(word_lists, limit=MAX_PIECES - 1)  # room for the one pad
+        buckets: dict[int, list[int]] = {}
+        for i, (ids, _) in enumerate(encoded):
+            buckets.setdefault(-(-(len(ids) + 1) // WIDTH_STEP) * WIDTH_STEP, []).append(i)
         results: list = [None] * len(word_lists)
-        # Sort by length so each batch pads little.
-        order = sorted(range(len(word_lists)), key=lambda i: len(word_lists[i]))
-        for b in range(0, len(order), self.batch_size):
-            batch = order[b:b + self.batch_size]
-            ids, mask, first_piece = self.encode([word_lists[i] for i in batch])
-            hidden = self.model.bert(input_ids=ids, attention_mask=mask).last_hidden_state
-            probs = torch.softmax(self.model.classifier(hidden).float(), dim=-1)
-            best_p, best = probs.max(dim=-1)
-            wanted = [feature_words[i] for i in batch] if feature_words is not None else [()] * len(batch)
-            means = None
-            if any(wanted):
-                weights = mask.unsqueeze(-1).to(hidden.dtype)
-                means = ((hidden * weights).sum(1) / weights.sum(1)).float()
-                hidden = hidden.float()
-            for row, i in enumerate(batch):
-                labels = []
-                for w in range(len(word_lists[i])):
-                    pos = first_piece[row].get(w)
-                    labels.append(("O", 1.0) if pos is None else
-                                  (LABELS[int(best[row, pos])], float(best_p[row, pos])))
-                features = {w: torch.cat([hidden[row, first_piece[row][w]], means[row]]).numpy()
-                            for w in wanted[row] if w in first_piece[row]}
-                results[i] = (labels, features)
+        for width, members in sorted(buckets.items()):
+            rows = max(1, self.tokens_per_batch // width)
+            for b in range(0, len(members), rows):
+                batch = members[b:b + rows]
+                ids, mask = self.tensors([encoded[i][0] for i in batch], width)
+                hidden = self.model.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+                probs = torch.softmax(self.model.classifier(hidden).float(), dim=-1)
+                best_p, best = probs.max(dim=-1)
+                wanted = [feature_words[i] for i in batch] if feature_words is not None else [()] * len(batch)
+                means = None
+                if any(wanted):
+                    weights = mask.unsqueeze(-1).to(hidden.dtype)
+                    means = ((hidden * weights).sum(1) / weights.sum(1)).float()
+                    hidden = hidden.float()
+                for row, i in enumerate(batch):
+                    first_piece = encoded[i][1]
+                    labels = []
+                    for w in range(len(word_lists[i])):
+                        pos = first_piece.get(w)
+                        labels.append(("O", 1.0) if pos is None else
+                                      (LABELS[int(best[row, pos])], float(best_p[row, pos])))
+                    features = {w: torch.cat([hidden[row, first_piece[w]], means[row]]).numpy()
+                                for w in wanted[row] if w in first_piece}
+                    results[i] = (labels, features)
         return results
 
     def analyse(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None,
                 wanted: Callable[[Word], bool] | None = None) -> list[Analysis]:
         """Entities with character offsets into each text (only inside `spans` when given), and
-        the feature vectors of the `wanted` words.
-
-        Each text's windows are batched with each other only. Kernels pick their blocking by
-        matrix shape, so a window batched with other articles' windows can get logits a few
-        bf16 ulps apart, enough to flip a near-tie label: a redelivered article could then come
-        back with other entities and event ids. Alone, an article always runs the same shapes.
-        (Batching across articles is 1.6x faster on the benchmark corpus.)
-        """
-        found: list[Analysis] = []
-        for t, text in enumerate(texts):
-            jobs = text_windows(text, spans[t] if spans is not None else None)
-            asked = [[i for i, w in enumerate(words) if wanted(w)] if wanted else [] for words in jobs]
-            analysis = Analysis([], {})
-            for words, (labels, features) in zip(jobs, self.run([[w.text for w in ws] for ws in jobs], asked)
-                                                  if jobs else []):
-                for kind, first, last in spans_from_bio([label for label, _ in labels]):
-                    start, end = words[first].start, words[last - 1].end
-                    score = float(np.mean([p for _, p in labels[first:last]]))
-                    analysis.entities.append(Entity(text[start:end], kind, start, end, round(score, 4)))
-                analysis.features.update({words[w]: vector for w, vector in features.items()})
-            found.append(analysis)
+        the feature vectors of the `wanted` words. All texts' windows share model calls."""
+        jobs = [(t, words) for t, text in enumerate(texts)
+                for words in text_windows(text, spans[t] if spans is not None else None)]
+        asked = [[i for i, w in enumerate(words) if wanted(w)] if wanted else [] for _, words in jobs]
+        outputs = self.run([[w.text for w in words] for _, words in jobs], asked) if jobs else []
+        found = [Analysis([], {}) for _ in texts]
+        for (t, words), (labels, features) in zip(jobs, outputs):
+            for kind, first, last in spans_from_bio([label for label, _ in labels]):
+                start, end = words[first].start, words[last - 1].end
+                score = float(np.mean([p for _, p in labels[first:last]]))
+                found[t].entities.append(Entity(texts[t][start:end], kind, start, end, round(score, 4)))
+            found[t].features.update({words[w]: vector for w, vector in features.items()})
         return found
 
     def entities(self, texts: Sequence[str],
