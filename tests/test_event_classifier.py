@@ -94,3 +94,13 @@ def test_hand_checked_file_splits_in_halves_and_rejects_unknown_labels(tmp_path)
 ])
 def test_inflected_triggers_are_found_and_nouns_in_ta_marbuta_are_not_split(word, kind):
     assert lexicon_kind(word) == kind
+
+
+def test_a_head_trained_on_another_encoder_is_refused(tmp_path):
+    from hadath.extractor.extraction import NlpExtractor
+    from hadath.nlp.ner import DEFAULT_MODEL_DIR
+
+    head = TriggerClassifier(np.zeros((len(CLASSES), 4)), np.zeros(len(CLASSES)), "t-1")
+    head.save(tmp_path, {"ner": "ner-some-other-model"})
+    with pytest.raises(ValueError, match="ner-some-other-model.*hadath train events --model-dir"):
+        NlpExtractor.load(DEFAULT_MODEL_DIR, tmp_path)

