@@ -1,6 +1,8 @@
+import numpy as np
+
 from hadath.nlp.conll import parse_conll
 from hadath.nlp.evaluate import score
-from hadath.nlp.ner import spans_from_bio, split_sentences, split_words
+from hadath.nlp.ner import LABELS, spans_from_bio, split_sentences, split_words, viterbi_bio
 
 GOLD = """التقى O
 حسن B-PERS
@@ -43,3 +45,30 @@ def test_words_and_sentences_keep_offsets():
     assert [w.text for w in words][:3] == ["قال", "ويتكوف", "،"]
     assert all(text[w.start:w.end] == w.text for w in words)
     assert [text[s:e] for s, e in split_sentences(text)] == ["قال ويتكوف، اليوم.", "وأضاف: نعم"]
+
+
+def _log_probs(*rows: dict[str, float]) -> np.ndarray:
+    """words x labels log-probabilities; unnamed labels share what is left of each row."""
+    out = np.zeros((len(rows), len(LABELS)))
+    for r, row in enumerate(rows):
+        rest = (1 - sum(row.values())) / (len(LABELS) - len(row))
+        out[r] = [np.log(row.get(label, rest)) for label in LABELS]
+    return out
+
+
+def test_decoding_never_opens_an_entity_with_an_inside_tag():
+    # Word by word the best labels are O, I-ORG; as a sequence, B-ORG I-ORG (0.4 x 0.9) wins.
+    log_probs = _log_probs({"O": 0.5, "B-ORG": 0.4}, {"I-ORG": 0.9})
+    assert [LABELS[k] for k in viterbi_bio(log_probs)] == ["B-ORG", "I-ORG"]
+    assert LABELS[viterbi_bio(_log_probs({"I-PERS": 0.6, "B-PERS": 0.3}))[0]] == "B-PERS"
+
+
+def test_decoding_never_continues_another_type():
+    log_probs = _log_probs({"B-PERS": 0.9}, {"I-ORG": 0.5, "I-PERS": 0.3})
+    assert [LABELS[k] for k in viterbi_bio(log_probs)] == ["B-PERS", "I-PERS"]
+    assert viterbi_bio(np.zeros((0, len(LABELS)))) == []
+
+
+def test_decoding_keeps_valid_best_labels():
+    log_probs = _log_probs({"B-LOC": 0.8}, {"O": 0.7}, {"B-PERS": 0.6}, {"I-PERS": 0.9})
+    assert [LABELS[k] for k in viterbi_bio(log_probs)] == ["B-LOC", "O", "B-PERS", "I-PERS"]

@@ -30,7 +30,8 @@ class NlpExtractor:
     def __init__(self, tagger, classifier: TriggerClassifier):
         self.tagger = tagger
         self.classifier = classifier
-        self.versions = {"ner": tagger.version, "classifier": classifier.version, "events": RULES_VERSION}
+        self.versions = {"ner": f"{tagger.version}+{tagger.decoding}", "classifier": classifier.version,
+                         "events": RULES_VERSION}
 
     @classmethod
     def load(cls, model_dir: Path, classifier_dir: Path) -> "NlpExtractor":
