@@ -89,6 +89,7 @@ def distill(teacher_dir: Path, train_files: Sequence[Path], corpus: Path, out_di
             options: DistillOptions = DistillOptions(), train_options: TrainOptions = TrainOptions()) -> Path:
     rng = seeded(train_options)
     teacher = NerTagger.load(teacher_dir, dtype=torch.float32)
+    layers = student_layers(teacher.model.config.num_hidden_layers, options.layers)  # before the long part
     gold, n_sentences = read_training(train_files, train_options)
     news = news_windows(corpus, options.unlabeled_windows, options.unlabeled_skip)
     data = gold + news
@@ -97,7 +98,6 @@ def distill(teacher_dir: Path, train_files: Sequence[Path], corpus: Path, out_di
     log.info("teacher labelled %d gold and %d news windows (%.0fs)", len(gold), len(news),
              time.monotonic() - started)
 
-    layers = student_layers(teacher.model.config.num_hidden_layers, options.layers)
     student, tokenizer = make_student(teacher.model, layers)
     del teacher
     tagger = NerTagger(student, tokenizer, version="training")
