@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from hadath.cli import app
 from hadath.ingest.readers import read_file
-from hadath.nlp.distill import make_student, news_windows, student_layers
+from hadath.nlp.distill import make_student, student_layers
+from hadath.nlp.train_ner import news_windows
 from hadath.nlp.ner import DEFAULT_MODEL_DIR, LABELS, NerTagger
 from tests.conftest import SEEDS
 

