@@ -141,7 +141,8 @@ def worker(
                              batch_size=batch_size, extractor=extractor)
     try:
         asyncio.run(ensure_topics(settings))
-        nlp = build_extractor(settings.extractor, settings.model_dir, settings.classifier_dir)
+        nlp = build_extractor(settings.extractor, settings.model_dir, settings.classifier_dir,
+                              settings.batch_across_articles)
     except (ConnectionError, FileNotFoundError) as exc:
         _fail(str(exc))
     faust_app = create_app(settings, nlp)

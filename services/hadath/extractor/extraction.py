@@ -27,14 +27,15 @@ class NlpExtractor:
     """One encoder pass over the article's event sentences gives the entities and the features
     of each trigger candidate; the classifier judges the candidates; rules build the events."""
 
-    def __init__(self, tagger, classifier: TriggerClassifier):
+    def __init__(self, tagger, classifier: TriggerClassifier, batch_across_articles: bool = True):
         self.tagger = tagger
         self.classifier = classifier
+        self.batch_across_articles = batch_across_articles
         self.versions = {"ner": f"{tagger.version}+{tagger.decoding}", "classifier": classifier.version,
                          "events": RULES_VERSION}
 
     @classmethod
-    def load(cls, model_dir: Path, classifier_dir: Path) -> "NlpExtractor":
+    def load(cls, model_dir: Path, classifier_dir: Path, batch_across_articles: bool = True) -> "NlpExtractor":
         from hadath.nlp.ner import NerTagger
 
         tagger, classifier = NerTagger.load(model_dir), TriggerClassifier.load(classifier_dir)
@@ -44,12 +45,15 @@ class NlpExtractor:
                 f"the event classifier in {classifier_dir} was trained on the features of NER model "
                 f"{classifier.encoder}, but {model_dir} holds {tagger.version}: retrain it with "
                 f"`hadath train events --model-dir {model_dir} --out {classifier_dir}`")
-        return cls(tagger, classifier)
+        return cls(tagger, classifier, batch_across_articles)
 
     def extract(self, articles: Sequence[Article]) -> list[list[Event]]:
         # Only sentences that can hold an event are tagged (furniture and trigger-less ones cannot).
         spans = [event_sentences(a.body) for a in articles]
-        analyses = self.tagger.analyse([a.body for a in articles], spans, wanted=is_candidate)
+        if self.batch_across_articles:
+            analyses = self.tagger.analyse([a.body for a in articles], spans, wanted=is_candidate)
+        else:
+            analyses = [self.tagger.analyse([a.body], [sp], wanted=is_candidate)[0] for a, sp in zip(articles, spans)]
         now = datetime.now(timezone.utc)
         return [extract_events(a, found.entities, self.versions, now, sp, self.classifier.judge(found.features))
                 for a, found, sp in zip(articles, analyses, spans)]
@@ -87,7 +91,7 @@ def extract_isolated(extractor: Extractor, articles: Sequence[Article]) -> list[
     return outcomes
 
 
-def build_extractor(kind: str, model_dir: Path, classifier_dir: Path) -> Extractor:
+def build_extractor(kind: str, model_dir: Path, classifier_dir: Path, batch_across_articles: bool = True) -> Extractor:
     if kind == "noop":
         return NoopExtractor()
-    return NlpExtractor.load(model_dir, classifier_dir)
+    return NlpExtractor.load(model_dir, classifier_dir, batch_across_articles)
