@@ -79,6 +79,7 @@ def test_with_calls_per_article_an_article_gets_the_same_analysis_alone_and_batc
     a new batch. With `batch_across_articles` off, its outputs cannot depend on batch-mates."""
     per_article = NlpExtractor(extractor.tagger, extractor.classifier, batch_across_articles=False)
     articles = seed_articles()
+
     def dumped(events):  # all but the extraction time
         return [[e.model_dump(exclude={"extracted_at"}) for e in evs] for evs in events]
 
@@ -102,3 +103,9 @@ def test_with_shared_calls_batch_mates_leave_the_events_and_nearly_all_entities(
     batched = [spans_of(a) for a in extractor.tagger.analyse(bodies[::-1], wanted=is_candidate)[::-1]]
     same = sum(len(set(a) & set(b)) for a, b in zip(single, batched))
     assert same >= 0.97 * sum(map(len, single))
+
+
+def test_every_event_of_a_seed_has_its_own_id(extractor):
+    for path in sorted(SEEDS.glob("*.txt")):
+        ids = [e.event_id for e in seed_events(extractor, path.name[:3])]
+        assert len(ids) == len(set(ids)), path.name

@@ -27,6 +27,8 @@ app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 
 SEEDS = REPO_ROOT / "seeds"
+ANERCORP_TRAIN = REPO_ROOT.parent / "shared/data/anercorp/train.txt"
+SAUDINEWSNET = REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz"
 BrokersOpt = typer.Option(None, "--brokers", "-b", help="Kafka bootstrap servers [env HADATH_BROKERS]")
 
 
@@ -283,7 +285,7 @@ def schemas(check: bool = typer.Option(False, help="fail if schemas/ is out of d
 
 @train_app.command("ner")
 def train_ner(
-    train: list[Path] = typer.Option([REPO_ROOT.parent / "shared/data/anercorp/train.txt"], help="CoNLL training files"),
+    train: list[Path] = typer.Option([ANERCORP_TRAIN], help="CoNLL training files"),
     out: Path = typer.Option(REPO_ROOT / "models" / "ner", help="output folder"),
     epochs: int = typer.Option(4, min=1),
     limit: Optional[int] = typer.Option(None, help="train on the first N sentences only (smoke runs)"),
@@ -304,7 +306,7 @@ def train_ner(
 
 @train_app.command("adapt")
 def train_adapt(
-    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+    corpus: Path = typer.Option(SAUDINEWSNET,
                                 help="unlabeled news articles (JSONL or JSONL.gz)"),
     out: Path = typer.Option(REPO_ROOT / "build" / "e5-news", help="output folder"),
     windows: int = typer.Option(60_000, min=1, help="sentence windows to train on"),
@@ -322,8 +324,8 @@ def train_adapt(
 @train_app.command("ner-student")
 def train_ner_student(
     teacher: Path = typer.Option(REPO_ROOT / "models" / "ner", help="the fine-tuned NER model to distil"),
-    train: list[Path] = typer.Option([REPO_ROOT.parent / "shared/data/anercorp/train.txt"], help="CoNLL training files"),
-    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+    train: list[Path] = typer.Option([ANERCORP_TRAIN], help="CoNLL training files"),
+    corpus: Path = typer.Option(SAUDINEWSNET,
                                 help="unlabeled news articles (JSONL or JSONL.gz) the teacher labels"),
     out: Path = typer.Option(REPO_ROOT / "models" / "ner-student", help="output folder"),
     layers: int = typer.Option(6, min=1, help="encoder layers of the student"),
@@ -349,7 +351,7 @@ def train_ner_student(
 
 @train_app.command("events")
 def train_events(
-    corpus: Path = typer.Option(REPO_ROOT.parent / "shared/data/saudinewsnet/articles.jsonl.gz",
+    corpus: Path = typer.Option(SAUDINEWSNET,
                                 help="SaudiNewsNet articles (weak labels are mined from them)"),
     hand_checked: Path = typer.Option(REPO_ROOT / "data" / "events" / "triggers.jsonl",
                                       help="hand-checked trigger labels"),
