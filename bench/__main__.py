@@ -30,7 +30,8 @@ from hadath.events.extract import event_sentences, extract_events
 from hadath.extractor.extraction import NlpExtractor
 from hadath.ingest.producer import publish_records
 from hadath.ingest.readers import SourceRecord, read_paths
-from hadath.nlp.ner import NerTagger, inference_hardware, split_words
+from hadath.nlp.ner import NerTagger, inference_hardware
+from hadath.text import split_words
 from hadath.sink.store import open_store
 from hadath.validation import parse_article
 

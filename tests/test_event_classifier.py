@@ -8,7 +8,7 @@ import pytest
 from hadath.events.classifier import CLASSES, NONE, Judgement, TriggerClassifier, inputs, lexicon_kind
 from hadath.events.extract import extract_events, find_trigger
 from hadath.events.train_classifier import detection_scores, read_hand_checked, weak_label
-from hadath.nlp.ner import Entity, split_words
+from hadath.text import Entity, split_words
 from hadath.schemas import Article
 
 NOW = datetime(2026, 1, 26, tzinfo=timezone.utc)

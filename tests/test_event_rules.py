@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from hadath.events.extract import content_end, event_id, event_status, extract_events
-from hadath.nlp.ner import Entity
+from hadath.text import Entity
 from hadath.schemas import Article
 
 NOW = datetime(2026, 1, 26, tzinfo=timezone.utc)

@@ -2,7 +2,8 @@ import numpy as np
 
 from hadath.nlp.conll import parse_conll
 from hadath.nlp.evaluate import score
-from hadath.nlp.ner import LABELS, spans_from_bio, split_sentences, split_words, viterbi_bio
+from hadath.nlp.ner import LABELS, spans_from_bio, viterbi_bio
+from hadath.text import split_sentences, split_words
 
 GOLD = """التقى O
 حسن B-PERS

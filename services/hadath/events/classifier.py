@@ -19,7 +19,7 @@ import numpy as np
 
 from hadath.events.arabic import stems, without_proclitic
 from hadath.events.lexicon import PRIORITY, TRIGGER_INDEX
-from hadath.nlp.ner import Word
+from hadath.text import Word
 
 NONE = "NONE"
 CLASSES = (NONE, *PRIORITY)

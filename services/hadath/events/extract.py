@@ -14,7 +14,7 @@ from hadath.events.dates import resolve_dates
 from hadath.events.classifier import NONE, Judgement, lexicon_kind
 from hadath.events.lexicon import (CANCELLED, FURNITURE, FUTURE_INDEX, MODE_INDEX, PLANNED, PRIORITY,
                                    REPORTED)
-from hadath.nlp.ner import Entity, Word, split_sentences, split_words
+from hadath.text import Entity, Word, split_sentences, split_words
 from hadath.schemas import Actor, Article, ArticleRef, Event, Evidence, Location
 
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}

@@ -24,7 +24,8 @@ import torch
 from hadath.events.classifier import CLASSES, NONE, TriggerClassifier, inputs, lexicon_kind
 from hadath.events.extract import content_end
 from hadath.ingest.readers import read_paths
-from hadath.nlp.ner import NerTagger, split_sentences, split_words
+from hadath.nlp.ner import NerTagger
+from hadath.text import split_sentences, split_words
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Sequence
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -26,35 +25,14 @@ os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 import torch  # noqa: E402 - after the oneDNN setting above
 
 from hadath.nlp import e5
+from hadath.text import MAX_WORDS, Entity, Word, text_windows
 
 ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
 LABELS = ("O",) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I"))
-MAX_WORDS = 96  # words per model window; long sentences are cut into windows
 MAX_PIECES = 256
 WIDTH_STEP = 16  # windows are padded to a multiple of this many pieces (see NerTagger)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "ner"
-
-# A word is a run of letters/digits (with inner dots for numbers and
-# abbreviations) or one punctuation mark, as in ANERcorp's tokenization.
-_WORD = re.compile(r"\w+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?؟\n])\s+|\n+")
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Entity:
-    text: str
-    type: str
-    start: int
-    end: int
-    score: float
 
 
 @dataclass
@@ -63,33 +41,6 @@ class Analysis:
 
     entities: list[Entity]
     features: dict[Word, np.ndarray]  # encoder features of the words asked for (see NerTagger.run)
-
-
-def split_words(text: str, offset: int = 0) -> list[Word]:
-    return [Word(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentences (newlines always end one)."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start:m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
-
-
-def windows(words: Sequence, size: int = MAX_WORDS) -> Iterable[Sequence]:
-    for i in range(0, len(words), size):
-        yield words[i:i + size]
-
-
-def text_windows(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[list[Word]]:
-    """The model windows of a text's sentences (or of `spans`), words with offsets into the text."""
-    return [list(window) for start, end in (spans if spans is not None else split_sentences(text))
-            for window in windows(split_words(text[start:end], start))]
 
 
 def spans_from_bio(labels: Sequence[str]) -> list[tuple[str, int, int]]:

@@ -15,8 +15,8 @@ import torch
 
 from hadath.ingest.readers import read_paths
 from hadath.nlp.conll import Sentence, read_conll
-from hadath.nlp.ner import (LABELS, MAX_WORDS, NerTagger, build_model, inference_dtype, load_finetuned,
-                            save_finetuned, text_windows)
+from hadath.nlp.ner import LABELS, NerTagger, build_model, inference_dtype, load_finetuned, save_finetuned
+from hadath.text import MAX_WORDS, text_windows
 
 log = logging.getLogger(__name__)
 
