@@ -53,6 +53,29 @@ def show(article: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# What may stand between a word's start and a mention inside it: glued conjunctions and prepositions.
+_PROCLITICS = {"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"}
+
+
+def _occurrences(sentence: str, text: str) -> list[int]:
+    """Where `text` occurs in `sentence`: whole words (after a glued proclitic) first; any substring
+    only when it never occurs so, since the same letters inside a longer word (إيران in الإيراني)
+    are another word. `الجيش` also finds the لجيش of للجيش (ل + الجيش)."""
+    found = [i for i in range(len(sentence)) if sentence.startswith(text, i)]
+    if not found and text.startswith("ال"):
+        found = [i + 1 for i in range(len(sentence)) if sentence.startswith("لل" + text[2:], i)]
+        text = text[1:]
+
+    def whole(i: int) -> bool:
+        start = i
+        while start > 0 and sentence[start - 1].isalpha():
+            start -= 1
+        end = i + len(text)
+        return sentence[start:i] in _PROCLITICS | {"ل"} and not (end < len(sentence) and sentence[end].isalpha())
+
+    return [i for i in found if whole(i)] or found
+
+
 def resolve_mention(spec: str, body: str, sentences: list[Span]) -> Span:
     """`S3:text` or `S3:text#2` → character span in the body; ValueError says what is wrong."""
     m = _MENTION.match(spec.strip()) if isinstance(spec, str) else None
@@ -63,12 +86,11 @@ def resolve_mention(spec: str, body: str, sentences: list[Span]) -> Span:
         raise ValueError(f"{spec!r}: there is no sentence S{k} (the body has {len(sentences)})")
     start, end = sentences[k - 1]
     sentence = body[start:end]
-    at = -1
-    for _ in range(nth):
-        at = sentence.find(text, at + 1)
-        if at < 0:
-            raise ValueError(f"{spec!r}: {text!r} does not occur {nth} time(s) in S{k}: {sentence[:300]!r}")
-    return start + at, start + at + len(text)
+    at = _occurrences(sentence, text)
+    if len(at) < nth:
+        raise ValueError(f"{spec!r}: {text!r} does not occur {nth} time(s) in S{k}: {sentence[:300]!r}")
+    length = len(text) if sentence.startswith(text, at[nth - 1]) else len(text) - 1  # لل: one letter less
+    return start + at[nth - 1], start + at[nth - 1] + length
 
 
 def _spans(specs: Any, body: str, sentences: list[Span], where: str, problems: list[str]) -> list[Span]:
