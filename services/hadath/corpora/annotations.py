@@ -57,23 +57,23 @@ def show(article: Mapping[str, Any]) -> str:
 _PROCLITICS = {"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"}
 
 
-def _occurrences(sentence: str, text: str) -> list[int]:
-    """Where `text` occurs in `sentence`: whole words (after a glued proclitic) first; any substring
-    only when it never occurs so, since the same letters inside a longer word (إيران in الإيراني)
-    are another word. `الجيش` also finds the لجيش of للجيش (ل + الجيش)."""
-    found = [i for i in range(len(sentence)) if sentence.startswith(text, i)]
-    if not found and text.startswith("ال"):
-        found = [i + 1 for i in range(len(sentence)) if sentence.startswith("لل" + text[2:], i)]
-        text = text[1:]
+def _occurrences(sentence: str, text: str) -> list[Span]:
+    """Where `text` occurs in `sentence`, as (start, end) in the sentence: whole words (after a glued
+    proclitic) first; any substring only when it never occurs so, since the same letters inside a
+    longer word (إيران in الإيراني) are another word. `الجيش` also finds the لجيش of للجيش (ل + ال)."""
+    found = [(i, i + len(text)) for i in range(len(sentence)) if sentence.startswith(text, i)]
+    if text.startswith("ال"):
+        glued = "لل" + text[2:]
+        found += [(i + 1, i + len(glued)) for i in range(len(sentence)) if sentence.startswith(glued, i)]
+    found.sort()
 
-    def whole(i: int) -> bool:
-        start = i
-        while start > 0 and sentence[start - 1].isalpha():
-            start -= 1
-        end = i + len(text)
-        return sentence[start:i] in _PROCLITICS | {"ل"} and not (end < len(sentence) and sentence[end].isalpha())
+    def whole(start: int, end: int) -> bool:
+        word_start = start
+        while word_start > 0 and sentence[word_start - 1].isalpha():
+            word_start -= 1
+        return sentence[word_start:start] in _PROCLITICS | {"ل"} and not (end < len(sentence) and sentence[end].isalpha())
 
-    return [i for i in found if whole(i)] or found
+    return [span for span in found if whole(*span)] or found
 
 
 def resolve_mention(spec: str, body: str, sentences: list[Span]) -> Span:
@@ -89,8 +89,7 @@ def resolve_mention(spec: str, body: str, sentences: list[Span]) -> Span:
     at = _occurrences(sentence, text)
     if len(at) < nth:
         raise ValueError(f"{spec!r}: {text!r} does not occur {nth} time(s) in S{k}: {sentence[:300]!r}")
-    length = len(text) if sentence.startswith(text, at[nth - 1]) else len(text) - 1  # لل: one letter less
-    return start + at[nth - 1], start + at[nth - 1] + length
+    return start + at[nth - 1][0], start + at[nth - 1][1]
 
 
 def _spans(specs: Any, body: str, sentences: list[Span], where: str, problems: list[str]) -> list[Span]:
