@@ -1,7 +1,7 @@
 """Benchmarks: `python -m bench [--articles N]` from the repository root.
 
-Figures for each stage alone (parsing+validation, NER, event rules, sink
-writes to SQLite and PostgreSQL), then the whole pipeline on the embedded
+Figures for each stage alone (parsing+validation, then each stage of the
+extraction pipeline, then sink writes to SQLite and PostgreSQL), then the whole pipeline on the embedded
 broker (full extraction, the same with a no-op extractor, and latency at a
 steady rate). Writes bench/results/<time>.json and bench/RESULTS.md; the last
 printed line is a JSON summary.
@@ -23,17 +23,17 @@ from pathlib import Path
 
 import orjson
 
-from hadath.config import REPO_ROOT, load_settings
-from hadath.demo import collect, local_pipeline, wait_until_consumed
-from hadath.events.classifier import TriggerClassifier, is_candidate
-from hadath.events.extract import event_sentences, extract_events
-from hadath.extractor.extraction import NlpExtractor
+from hadath.config import SEEDS, load_settings
 from hadath.ingest.producer import publish_records
 from hadath.ingest.readers import SourceRecord, read_paths
-from hadath.nlp.ner import NerTagger, inference_hardware
-from hadath.text import split_words
+from hadath.nlp.ner import inference_hardware
+from hadath.pipeline.document import Document
+from hadath.pipeline.run import load_models, nlp_pipeline
+from hadath.pipeline.stages import Tag
 from hadath.sink.store import open_store
-from hadath.validation import parse_article
+from hadath.text import split_words
+from hadath.tools.local import collect, local_stack, wait_until_consumed
+from hadath.validation import validate_article
 
 BENCH_DIR = Path(__file__).parent
 POSTGRES_URL = os.environ.get("HADATH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -41,7 +41,7 @@ POSTGRES_URL = os.environ.get("HADATH_BENCH_POSTGRES_URL", "postgresql://postgre
 
 def corpus(n: int, seed: int = 7) -> list[SourceRecord]:
     """n articles varied from the seeds: paragraphs shuffled after the lead, new ids."""
-    base = list(read_paths([REPO_ROOT / "seeds"]))
+    base = list(read_paths([SEEDS]))
     rng = random.Random(seed)
     out = []
     for i in range(n):
@@ -71,28 +71,31 @@ def timed(fn, *args):
 
 
 def stage_figures(records: list[SourceRecord]) -> dict:
+    """Each pipeline stage timed alone, as the worker runs them under load: on batches of up to
+    `batch_size` articles."""
     raws = [orjson.dumps(r.fields) for r in records]
-    articles, parse_s = timed(lambda: [parse_article(raw) for raw in raws])
-    tagger = NerTagger.load()
-    texts = [a.body for a in articles]
-    spans, filter_s = timed(lambda: [event_sentences(t) for t in texts])
-    words_all = sum(len(split_words(t)) for t in texts)
-    words_tagged = sum(len(split_words(t[s:e])) for t, sp in zip(texts, spans) for s, e in sp)
-    pieces = sum(len(tagger.tokenizer.encode(t[s:e]).ids) - 2 for t, sp in zip(texts, spans) for s, e in sp)
-    # As the worker calls the model under load: the windows of up to `batch_size` articles at once.
-    size = load_settings().batch_size
-    analyses, ner_s = timed(lambda: [found for i in range(0, len(texts), size) for found in
-                                     tagger.analyse(texts[i:i + size], spans[i:i + size], wanted=is_candidate)])
+    articles, parse_s = timed(lambda: [validate_article(raw) for raw in raws])
+    settings = load_settings()
+    tagger, classifier = load_models(settings.ner_model_dir, settings.event_model_dir)
+    pipeline = nlp_pipeline(tagger, classifier)
+    docs = [Document(a) for a in articles]
+    batches = [docs[i:i + settings.batch_size] for i in range(0, len(docs), settings.batch_size)]
+    n = len(records)
+    stages = {}
+    for stage in pipeline.stages:
+        seconds = sum(timed(stage, batch)[1] for batch in batches)
+        stages[stage.name] = {"seconds": round(seconds, 3), "ms_per_article": round(1000 * seconds / n, 2),
+                              "articles_per_s": round(n / seconds, 1) if seconds else None}
     # One article per model call: what a worker does when articles come one at a time.
-    _, alone_s = timed(lambda: [tagger.analyse([t], [sp], wanted=is_candidate) for t, sp in zip(texts, spans)])
-    classifier = TriggerClassifier.load()
-    judgements, classify_s = timed(lambda: [classifier.judge(a.features) for a in analyses])
-    candidates = sum(len(a.features) for a in analyses)
-    versions = NlpExtractor(tagger, classifier).versions
-    now = datetime.now(timezone.utc)
-    events, rules_s = timed(lambda: [extract_events(a, found.entities, versions, now, sp, j)
-                                     for a, found, sp, j in zip(articles, analyses, spans, judgements)])
-    flat = [e for evs in events for e in evs]
+    _, alone_s = timed(Tag(tagger, batch_across_articles=False), docs)
+    words_all = sum(len(split_words(a.body)) for a in articles)
+    words_tagged = sum(len(s.words) for d in docs for s in d.sentences)
+    pieces = sum(len(tagger.tokenizer.encode(d.article.body[s.start:s.end]).ids) - 2 for d in docs for s in d.sentences)
+    ner_s = stages["ner"]["seconds"]
+    stages["ner"].update(words_per_s=round(words_tagged / ner_s, 1), subword_tokens_per_s=round(pieces / ner_s, 1))
+    stages["triggers"]["candidates"] = sum(len(d.candidates) for d in docs)
+    events = [e for d in docs for e in d.events]
+    stages["rules"]["events"] = len(events)
     sink = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", POSTGRES_URL)):
@@ -101,23 +104,18 @@ def stage_figures(records: list[SourceRecord]) -> dict:
             except Exception as exc:  # noqa: BLE001 - report a missing database, keep benchmarking
                 sink[name] = {"error": str(exc)}
                 continue
-            _, write_s = timed(lambda s: [s.upsert(flat[i:i + 100]) for i in range(0, len(flat), 100)], store)
+            _, write_s = timed(lambda s: [s.upsert(events[i:i + 100]) for i in range(0, len(events), 100)], store)
             store.close()
-            sink[name] = {"events": len(flat), "seconds": round(write_s, 3),
-                          "events_per_s": round(len(flat) / write_s, 1) if write_s else None}
-    n = len(records)
+            sink[name] = {"events": len(events), "seconds": round(write_s, 3),
+                          "events_per_s": round(len(events) / write_s, 1) if write_s else None}
     return {
         "articles": n,
         "words_per_article": round(words_all / n),
-        "parse_validate": {"seconds": round(parse_s, 3), "articles_per_s": round(n / parse_s, 1)},
-        "sentence_filter": {"seconds": round(filter_s, 3), "words_total": words_all, "words_tagged": words_tagged},
+        "words_total": words_all, "words_tagged": words_tagged,
+        "parse_validate": {"seconds": round(parse_s, 3), "ms_per_article": round(1000 * parse_s / n, 2),
+                           "articles_per_s": round(n / parse_s, 1)},
+        "stages": stages,
         "ner_one_article_per_call": {"seconds": round(alone_s, 2), "subword_tokens_per_s": round(pieces / alone_s, 1)},
-        "ner": {"seconds": round(ner_s, 2), "articles_per_s": round(n / ner_s, 2),
-                "words_per_s": round(words_tagged / ner_s, 1), "subword_tokens_per_s": round(pieces / ner_s, 1)},
-        "event_classifier": {"seconds": round(classify_s, 3), "candidates": candidates,
-                             "candidates_per_s": round(candidates / classify_s, 1) if classify_s else None},
-        "event_rules": {"seconds": round(rules_s, 3), "articles_per_s": round(n / rules_s, 1),
-                        "events": len(flat)},
         "sink_writes": sink,
     }
 
@@ -140,13 +138,13 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def _pipeline_run(records: list[SourceRecord], extractor: str, rate: float | None, timeout: float) -> dict:
-    with tempfile.TemporaryDirectory() as tmp, local_pipeline(Path(tmp), extractor=extractor) as pipeline:
-        pipeline.start_worker()
-        pipeline.start_sink()
+    with tempfile.TemporaryDirectory() as tmp, local_stack(Path(tmp), extractor=extractor) as stack:
+        stack.start_worker()
+        stack.start_sink()
         # Warm-up: one article through the whole pipeline so model loading and group joins are not timed.
         warm = SourceRecord({**records[0].fields, "id": "warm-up"}, "warm-up")
-        report = await publish_records(pipeline.settings, [warm])
-        await collect(pipeline, 1, report.last_offsets, timeout)
+        report = await publish_records(stack.settings, [warm])
+        await collect(stack, 1, report.last_offsets, timeout)
         sent_at: dict[str, float] = {}
 
         def stamp(record_iter):
@@ -155,12 +153,12 @@ async def _pipeline_run(records: list[SourceRecord], extractor: str, rate: float
                 yield r
 
         started = time.time()
-        report = await publish_records(pipeline.settings, stamp(records), rate=rate)
-        await wait_until_consumed(pipeline, report.last_offsets, timeout)
+        report = await publish_records(stack.settings, stamp(records), rate=rate)
+        await wait_until_consumed(stack, report.last_offsets, timeout)
         consumed_at = time.time()
-        result = await collect(pipeline, report.published, report.last_offsets, timeout)
-        rss = {"worker": peak_rss_mb(pipeline.worker.pid), "sink": peak_rss_mb(pipeline.sink.pid)}
-        store = open_store(pipeline.settings.database_url)
+        result = await collect(stack, report.published, report.last_offsets, timeout)
+        rss = {"worker": peak_rss_mb(stack.worker.pid), "sink": peak_rss_mb(stack.sink.pid)}
+        store = open_store(stack.settings.database_url)
         stored = {a: datetime.fromisoformat(t).timestamp() for a, t in store.stored_at_by_article().items()}
         store.close()
     # Done = every article consumed and every event stored; the idle waits `collect` needs to be
@@ -182,21 +180,24 @@ def markdown(results: dict) -> str:
     s, full, noop, steady = results["stages"], results["pipeline"], results["noop"], results["steady"]
     lines = [
         f"# Benchmark ({results['when']}, {results['machine']})", "",
-        f"{s['articles']} articles ({results['corpus']}, {s['words_per_article']} words each on average); "
+        f"{s['articles']} articles ({results['corpus']}, {s['words_per_article']} words each on average; "
+        f"{s['words_tagged']} of {s['words_total']} words in sentences that can hold an event); "
         f"`{results['command']}`.", "",
-        "| stage | time (s) | throughput |", "|---|---|---|",
-        f"| parse + validate | {s['parse_validate']['seconds']} | {s['parse_validate']['articles_per_s']} articles/s |",
-        f"| NER, up to batch_size articles a call (the worker under load; "
-        f"{s['sentence_filter']['words_tagged']} of {s['sentence_filter']['words_total']} words tagged) | "
-        f"{s['ner']['seconds']} | {s['ner']['words_per_s']} words/s, {s['ner']['subword_tokens_per_s']} tokens/s |",
-        f"| NER, one article per model call (a worker at low load) | {s['ner_one_article_per_call']['seconds']} | "
-        f"{s['ner_one_article_per_call']['subword_tokens_per_s']} tokens/s |",
-        f"| event classifier ({s['event_classifier']['candidates']} trigger candidates; encoder pass shared "
-        f"with NER) | {s['event_classifier']['seconds']} | {s['event_classifier']['candidates_per_s']} candidates/s |",
-        f"| event rules | {s['event_rules']['seconds']} | {s['event_rules']['articles_per_s']} articles/s |",
+        "Each stage alone, on batches of up to `batch_size` articles (as the worker runs them under load):", "",
+        "| stage | time (s) | per article (ms) | throughput |", "|---|---|---|---|",
+        f"| parse + validate | {s['parse_validate']['seconds']} | {s['parse_validate']['ms_per_article']} | "
+        f"{s['parse_validate']['articles_per_s']} articles/s |",
     ]
+    for name, f in s["stages"].items():
+        extra = {"ner": lambda: f"{f['words_per_s']} words/s, {f['subword_tokens_per_s']} tokens/s",
+                 "triggers": lambda: f"{f['candidates']} candidates",
+                 "rules": lambda: f"{f['events']} events"}.get(name, lambda: "")()
+        lines.append(f"| {name} | {f['seconds']} | {f['ms_per_article']} | {f['articles_per_s']} articles/s"
+                     f"{'; ' + extra if extra else ''} |")
+    lines.append(f"| ner, one article per model call (a worker at low load) | {s['ner_one_article_per_call']['seconds']} "
+                 f"| | {s['ner_one_article_per_call']['subword_tokens_per_s']} tokens/s |")
     for name, f in s["sink_writes"].items():
-        lines.append(f"| sink writes, {name} | {f.get('seconds', '-')} | {f.get('events_per_s', f.get('error'))} events/s |")
+        lines.append(f"| sink writes, {name} | {f.get('seconds', '-')} | | {f.get('events_per_s', f.get('error'))} events/s |")
     lines += ["", "| pipeline | articles/s | p50 / p95 / p99 latency (s) | peak RSS worker / sink (MB) |",
               "|---|---|---|---|"]
     for name, r in (("full, as fast as possible", full), ("no-op extractor", noop), (f"full, steady {steady['rate']}/s", steady)):
@@ -218,7 +219,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.corpus and not args.corpus.is_file():
         parser.error(f"no such corpus file: {args.corpus}")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     records = corpus_file(args.corpus, args.articles) if args.corpus else corpus(args.articles)
     print(f"stages on {len(records)} articles…", flush=True)
@@ -255,7 +255,8 @@ def main() -> None:
         "articles_per_s": full["articles_per_s"], "p95_latency_s": steady["latency_s"]["p95"],
         "peak_rss_mb": max(v for v in full["peak_rss_mb"].values() if v is not None),
         "noop_articles_per_s": noop["articles_per_s"], "full_over_noop": results["full_over_noop"],
-        "ner_words_per_s": stages["ner"]["words_per_s"], "ner_tokens_per_s": stages["ner"]["subword_tokens_per_s"],
+        "ner_words_per_s": stages["stages"]["ner"]["words_per_s"],
+        "ner_tokens_per_s": stages["stages"]["ner"]["subword_tokens_per_s"],
         "ner_tokens_per_s_one_article_per_call": stages["ner_one_article_per_call"]["subword_tokens_per_s"],
     }).decode())
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hadath.config import REPO_ROOT
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from hadath.config import MODELS, REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,16 +19,22 @@ POSTGRES_URL = os.environ.get("HADATH_TEST_POSTGRES_URL", "postgresql://postgres
 def tagger():
     from hadath.nlp.ner import NerTagger
 
-    return NerTagger.load()
+    return NerTagger.load(MODELS / "ner")
 
 
 @pytest.fixture(scope="session")
-def extractor(tagger):
-    """The shipped models: NER plus the event classifier."""
-    from hadath.events.classifier import TriggerClassifier
-    from hadath.extractor.extraction import NlpExtractor
+def trigger_classifier():
+    from hadath.events.triggers import TriggerClassifier
 
-    return NlpExtractor(tagger, TriggerClassifier.load())
+    return TriggerClassifier.load(MODELS / "events")
+
+
+@pytest.fixture(scope="session")
+def pipeline(tagger, trigger_classifier):
+    """The extraction pipeline with the shipped models: NER plus the event model."""
+    from hadath.pipeline.run import nlp_pipeline
+
+    return nlp_pipeline(tagger, trigger_classifier)
 
 
 @pytest.fixture()

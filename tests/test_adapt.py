@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from hadath.cli import app
 from hadath.ingest.readers import read_file
-from hadath.nlp.adapt import MaskedLm
-from hadath.nlp.ner import NerTagger, build_model, load_finetuned, quantize_rows
-from hadath.nlp.train_ner import start_from
+from hadath.nlp.ner import NerTagger, build_model, load_finetuned
+from hadath.training.adapt import MaskedLm
+from hadath.training.ner import start_from
+from hadath.training.weights import quantize_rows
 from tests.conftest import SEEDS
 
 runner = CliRunner()

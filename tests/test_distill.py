@@ -8,10 +8,11 @@ import torch
 from typer.testing import CliRunner
 
 from hadath.cli import app
+from hadath.config import MODELS
 from hadath.ingest.readers import read_file
-from hadath.nlp.distill import make_student, student_layers
-from hadath.nlp.train_ner import news_windows
-from hadath.nlp.ner import DEFAULT_MODEL_DIR, LABELS, NerTagger
+from hadath.nlp.ner import LABELS, NerTagger
+from hadath.training.distill import make_student, student_layers
+from hadath.training.ner import news_windows
 from tests.conftest import SEEDS
 
 runner = CliRunner()
@@ -50,7 +51,7 @@ def test_train_ner_student_writes_a_model_the_tagger_loads(tmp_path):
     corpus = tmp_path / "news.jsonl"
     corpus.write_bytes(orjson.dumps(next(iter(read_file(next(SEEDS.glob("003_*.txt"))))).fields))
     out = tmp_path / "student"
-    result = runner.invoke(app, ["train", "ner-student", "--teacher", str(DEFAULT_MODEL_DIR), "--train",
+    result = runner.invoke(app, ["train", "ner-student", "--teacher", str(MODELS / "ner"), "--train",
                                  str(tmp_path / "train.txt"), "--corpus", str(corpus), "--out", str(out),
                                  "--layers", "2", "--news-windows", "4", "--epochs", "1"])
     assert result.exit_code == 0, result.output

@@ -1,7 +1,7 @@
 import numpy as np
 
-from hadath.nlp.conll import parse_conll
-from hadath.nlp.evaluate import score
+from hadath.corpora.conll import parse_conll
+from hadath.evaluation.ner import score
 from hadath.nlp.ner import LABELS, spans_from_bio, viterbi_bio
 from hadath.text import split_sentences, split_words
 

@@ -7,16 +7,16 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from hadath.events.classifier import is_candidate
-from hadath.extractor.extraction import NlpExtractor
-from hadath.ingest.producer import to_article
+from hadath.events.lexicon import is_candidate
 from hadath.ingest.readers import read_file
+from hadath.pipeline.run import nlp_pipeline
+from hadath.validation import validate_article
 from tests.conftest import SEEDS
 
 
-def seed_events(extractor, stem: str, published: datetime | None = None):
+def seed_events(pipeline, stem: str, published: datetime | None = None):
     (record,) = read_file(next(SEEDS.glob(f"{stem}_*.txt")), published)
-    return extractor.extract([to_article(record)])[0]
+    return pipeline.events([validate_article(record.fields)])[0]
 
 
 def names(event) -> set[str]:
@@ -34,8 +34,8 @@ def test_the_model_tags_people_and_places_in_the_seeds(tagger, stem, expected):
     assert expected <= found
 
 
-def test_seed_003_meeting_in_jerusalem(extractor):
-    events = seed_events(extractor, "003", datetime(2025, 10, 21, tzinfo=timezone.utc))
+def test_seed_003_meeting_in_jerusalem(pipeline):
+    events = seed_events(pipeline, "003", datetime(2025, 10, 21, tzinfo=timezone.utc))
     meeting = next(e for e in events if "حسن رشاد" in names(e))
     assert (meeting.event_type, meeting.mode, meeting.status) == ("CONSULT", "meet", "occurred")
     rashad = next(a for a in meeting.actors if a.name == "حسن رشاد")
@@ -46,66 +46,66 @@ def test_seed_003_meeting_in_jerusalem(extractor):
     assert str(meeting.date) == "2025-10-21"
 
 
-def test_seed_004_virtual_meeting(extractor):
-    events = seed_events(extractor, "004")
+def test_seed_004_virtual_meeting(pipeline):
+    events = seed_events(pipeline, "004")
     virtual = next(e for e in events if e.mode == "virtual" and e.status == "occurred")
     assert {"جيك سوليفان", "أنتوني بلينكن", "رون ديرمر", "تساحي هنجبي"} <= names(virtual)
 
 
-def test_seed_000_meeting_on_the_saturday_before(extractor):
-    events = seed_events(extractor, "000")
+def test_seed_000_meeting_on_the_saturday_before(pipeline):
+    events = seed_events(pipeline, "000")
     meeting = next(e for e in events if e.event_type == "CONSULT" and any("نتنياهو" in n for n in names(e)))
     assert str(meeting.date) == "2026-01-24"
 
 
-def test_furniture_at_the_end_of_seed_001_yields_nothing(extractor):
+def test_furniture_at_the_end_of_seed_001_yields_nothing(pipeline):
     (record,) = read_file(next(SEEDS.glob("001_*.txt")))
     body = record.fields["body"]
     furniture_at = body.find("قصص قد تهمك")
     assert furniture_at > 0
-    assert all(e.evidence.end <= furniture_at for e in seed_events(extractor, "001"))
+    assert all(e.evidence.end <= furniture_at for e in seed_events(pipeline, "001"))
 
 
 def seed_articles():
-    return [to_article(next(iter(read_file(path)))) for path in sorted(SEEDS.glob("*.txt"))]
+    return [validate_article(next(iter(read_file(path))).fields) for path in sorted(SEEDS.glob("*.txt"))]
 
 
 def spans_of(analysis) -> list[tuple]:
     return [(e.text, e.type, e.start, e.end) for e in analysis.entities]
 
 
-def test_with_calls_per_article_an_article_gets_the_same_analysis_alone_and_batched(extractor):
+def test_with_calls_per_article_an_article_gets_the_same_analysis_alone_and_batched(tagger, trigger_classifier):
     """Event ids hang on the entities and the trigger judgements; a redelivered article comes in
     a new batch. With `batch_across_articles` off, its outputs cannot depend on batch-mates."""
-    per_article = NlpExtractor(extractor.tagger, extractor.classifier, batch_across_articles=False)
+    per_article = nlp_pipeline(tagger, trigger_classifier, batch_across_articles=False)
     articles = seed_articles()
 
     def dumped(events):  # all but the extraction time
         return [[e.model_dump(exclude={"extracted_at"}) for e in evs] for evs in events]
 
-    alone = [per_article.extract([a])[0] for a in articles]
-    assert dumped(per_article.extract(articles[::-1])) == dumped(alone[::-1])
-    analyse = per_article.tagger.analyse
+    alone = [per_article.events([a])[0] for a in articles]
+    assert dumped(per_article.events(articles[::-1])) == dumped(alone[::-1])
+    analyse = tagger.analyse
     once, again = analyse([articles[2].body], wanted=is_candidate)[0], analyse([articles[2].body], wanted=is_candidate)[0]
     assert once.entities == again.entities
     assert all(np.array_equal(once.features[w], again.features[w]) for w in once.features)
 
 
-def test_with_shared_calls_batch_mates_leave_the_events_and_nearly_all_entities(extractor):
+def test_with_shared_calls_batch_mates_leave_the_events_and_nearly_all_entities(pipeline, tagger):
     """Shared calls (the default) are bit-identical on AVX2; where kernels block their sums by the
     row count (AVX512, AMX), batch-mates may flip a borderline label, rarely."""
     articles = seed_articles()
-    alone = [extractor.extract([a])[0] for a in articles]
-    together = extractor.extract(articles[::-1])[::-1]
+    alone = [pipeline.events([a])[0] for a in articles]
+    together = pipeline.events(articles[::-1])[::-1]
     assert [[e.event_id for e in evs] for evs in together] == [[e.event_id for e in evs] for evs in alone]
     bodies = [a.body for a in articles]
-    single = [spans_of(extractor.tagger.analyse([b], wanted=is_candidate)[0]) for b in bodies]
-    batched = [spans_of(a) for a in extractor.tagger.analyse(bodies[::-1], wanted=is_candidate)[::-1]]
+    single = [spans_of(tagger.analyse([b], wanted=is_candidate)[0]) for b in bodies]
+    batched = [spans_of(a) for a in tagger.analyse(bodies[::-1], wanted=is_candidate)[::-1]]
     same = sum(len(set(a) & set(b)) for a, b in zip(single, batched))
     assert same >= 0.97 * sum(map(len, single))
 
 
-def test_every_event_of_a_seed_has_its_own_id(extractor):
+def test_every_event_of_a_seed_has_its_own_id(pipeline):
     for path in sorted(SEEDS.glob("*.txt")):
-        ids = [e.event_id for e in seed_events(extractor, path.name[:3])]
+        ids = [e.event_id for e in seed_events(pipeline, path.name[:3])]
         assert len(ids) == len(set(ids)), path.name

@@ -2,7 +2,7 @@ import orjson
 import pytest
 
 from hadath.schemas import Article
-from hadath.validation import ArticleLimits, InvalidMessage, arabic_ratio, parse_article
+from hadath.validation import ArticleLimits, InvalidMessage, arabic_ratio, validate_article
 
 BODY = "التقى رئيس الوزراء بالوفد في القاهرة اليوم."
 
@@ -12,7 +12,7 @@ def article(**fields) -> bytes:
 
 
 def test_valid_article_keeps_unknown_fields_in_extra():
-    parsed = parse_article(article(section="politics", published_at="2026-01-25T10:00:00Z"))
+    parsed = validate_article(article(section="politics", published_at="2026-01-25T10:00:00Z"))
     assert parsed.extra == {"section": "politics"}
     assert parsed.published_at.year == 2026
 
@@ -29,14 +29,14 @@ def test_valid_article_keeps_unknown_fields_in_extra():
 ])
 def test_invalid_messages_carry_a_reason(raw, reason):
     with pytest.raises(InvalidMessage) as err:
-        parse_article(raw)
+        validate_article(raw)
     assert err.value.reason == reason
     assert err.value.detail
 
 
 def test_oversized_body():
     with pytest.raises(InvalidMessage) as err:
-        parse_article(article(body=BODY * 10), ArticleLimits(max_body_chars=100))
+        validate_article(article(body=BODY * 10), ArticleLimits(max_body_chars=100))
     assert err.value.reason == "oversized"
 
 

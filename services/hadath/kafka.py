@@ -1,15 +1,17 @@
-"""Kafka plumbing shared by every role: topics, producers and dead letters."""
+"""Kafka plumbing shared by every role: topics, producers, dead letters and reading a topic."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import AsyncIterator, Iterable, Sequence
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.structs import ConsumerRecord
 
 from hadath.config import Settings
 
@@ -23,17 +25,27 @@ DLQ_ORIGIN = "hadath.dlq.origin"
 DLQ_AT = "hadath.dlq.at"
 
 
-def dead_letter_headers(original: Iterable[tuple[str, bytes]] | dict | None, reason: str, detail: str,
-                        origin: str) -> list[tuple[str, bytes]]:
-    """The original headers plus why and where from, so nothing about the message is lost."""
-    items = list(original.items()) if isinstance(original, dict) else list(original or [])
+@dataclass(frozen=True)
+class DeadLetter:
+    """What goes to a dead-letter topic: the original key, value and headers, plus why and where
+    from, so nothing about the message is lost."""
+
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+
+
+def dead_letter(key: bytes | None, value: bytes | None, headers: Iterable[tuple[str, bytes]] | dict | None,
+                reason: str, detail: str, origin: str) -> DeadLetter:
+    log.warning("dead letter %s (%s): %s", origin, reason, detail[:300])
+    items = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
     kept = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in items]
-    return kept + [
+    return DeadLetter(key, value, kept + [
         (DLQ_REASON, reason.encode()),
         (DLQ_DETAIL, detail[:2000].encode()),
         (DLQ_ORIGIN, origin.encode()),
         (DLQ_AT, datetime.now(timezone.utc).isoformat().encode()),
-    ]
+    ])
 
 
 def header_dict(headers: Iterable[tuple[str, bytes]] | None) -> dict[str, str]:
@@ -42,14 +54,12 @@ def header_dict(headers: Iterable[tuple[str, bytes]] | None) -> dict[str, str]:
 
 async def ensure_topics(settings: Settings, attempts: int = 30) -> None:
     """Create Hadath's topics if missing (with the configured partitions); waits for the broker."""
-    topics = [settings.articles_topic, settings.events_topic, settings.articles_dlq_topic,
-              settings.events_dlq_topic]
     for attempt in range(attempts):
         admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [t for t in topics if t not in existing]
+            missing = [t for t in settings.topics if t not in existing]
             if missing:
                 try:
                     await admin.create_topics([NewTopic(t, settings.partitions, settings.replication_factor)
@@ -77,8 +87,6 @@ async def committed_offsets(settings: Settings, group: str, topic: str) -> dict[
     Read through a consumer that never joins the group: tansu answers the admin
     client's OffsetFetch in a form aiokafka cannot decode.
     """
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -93,24 +101,25 @@ async def committed_offsets(settings: Settings, group: str, topic: str) -> dict[
         await consumer.stop()
 
 
-async def read_topic(settings: Settings, topic: str, idle_s: float = 2.0, limit: int | None = None):
-    """Every record of a topic from the start, until nothing new arrives for `idle_s`.
-
-    No consumer group and no end offsets: tansu's ListOffsets "latest" is not reliable.
-    """
-    from aiokafka import AIOKafkaConsumer
-
+async def records_from_start(settings: Settings, topic: str, idle_s: float = 2.0,
+                             follow: bool = False) -> AsyncIterator[ConsumerRecord]:
+    """Every record of a topic from the start; stops once nothing new arrives for `idle_s`,
+    unless `follow`. No consumer group and no end offsets: tansu's ListOffsets "latest" is not
+    reliable."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap, group_id=None,
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
-    records = []
     try:
-        while limit is None or len(records) < limit:
+        while True:
             batch = await consumer.getmany(timeout_ms=int(idle_s * 1000))
-            if not batch:
-                break
+            if not batch and not follow:
+                return
             for messages in batch.values():
-                records.extend(messages)
+                for record in messages:
+                    yield record
     finally:
         await consumer.stop()
-    return records[:limit] if limit else records
+
+
+async def read_topic(settings: Settings, topic: str, idle_s: float = 2.0) -> list[ConsumerRecord]:
+    return [record async for record in records_from_start(settings, topic, idle_s)]

@@ -1,9 +1,9 @@
-"""Message models. The JSON Schemas in `schemas/` are generated from them (`hadath schemas --write`)."""
+"""Message models. The JSON Schemas in `schemas/` are generated from them (`hadath schemas`)."""
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -122,3 +122,9 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
         path.write_text(json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n")
         written.append(path)
     return written
+
+
+def stale_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
+    """The schema files that differ from what the models generate (or are missing)."""
+    return [name for name, model in MODELS.items()
+            if not (directory / name).is_file() or json.loads((directory / name).read_text()) != json_schema(model)]

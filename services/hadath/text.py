@@ -60,3 +60,16 @@ def text_windows(text: str, spans: Sequence[tuple[int, int]] | None = None) -> l
     """The model windows of a text's sentences (or of `spans`), words with offsets into the text."""
     return [list(window) for start, end in (spans if spans is not None else split_sentences(text))
             for window in windows(split_words(text[start:end], start))]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence's span in its text and its words (offsets into the text)."""
+
+    start: int
+    end: int
+    words: tuple[Word, ...]
+
+
+def sentence_at(text: str, start: int, end: int) -> Sentence:
+    return Sentence(start, end, tuple(split_words(text[start:end], start)))

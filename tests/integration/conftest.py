@@ -1,4 +1,4 @@
-"""Integration fixtures: variants of the seeds and helpers to drive a local pipeline."""
+"""Integration fixtures: variants of the seeds and helpers to drive a local stack."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ async def wait_for(predicate, timeout: float, what: str, interval: float = 0.3):
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-async def worker_progress(pipeline) -> int:
-    s = pipeline.settings
+async def worker_progress(stack) -> int:
+    s = stack.settings
     return sum((await committed_offsets(s, s.worker_group, s.articles_topic)).values())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hadath.demo import collect, local_pipeline
-from hadath.ingest.producer import publish_records, to_article
+from hadath.ingest.producer import publish_records
 from hadath.sink.store import open_store
+from hadath.tools.local import collect, local_stack
+from hadath.validation import validate_article
 from tests.integration.conftest import lead_variants, wait_for, worker_progress
 
 pytestmark = pytest.mark.integration
@@ -21,10 +22,10 @@ def variants():
 
 
 @pytest.fixture(scope="module")
-def expected_event_ids(variants, extractor):
+def expected_event_ids(variants, pipeline):
     """What extraction yields for every variant, computed offline with the same models."""
-    articles = [to_article(r) for r in variants]
-    return {e.event_id for events in extractor.extract(articles) for e in events}
+    articles = [validate_article(r.fields) for r in variants]
+    return {e.event_id for events in pipeline.events(articles) for e in events}
 
 
 def stored_ids(url: str) -> tuple[list[str], int]:
@@ -36,18 +37,18 @@ def stored_ids(url: str) -> tuple[list[str], int]:
 
 
 async def test_sink_killed_mid_replay(work_dir, variants, expected_event_ids):
-    with local_pipeline(work_dir) as pipeline:
-        pipeline.start_worker()
-        pipeline.start_sink()
-        report = await publish_records(pipeline.settings, variants)
+    with local_stack(work_dir) as stack:
+        stack.start_worker()
+        stack.start_sink()
+        report = await publish_records(stack.settings, variants)
 
         async def some_stored():
-            return len(stored_ids(pipeline.settings.database_url)[0]) >= 5
+            return len(stored_ids(stack.settings.database_url)[0]) >= 5
 
         await wait_for(some_stored, TIMEOUT, "the sink to store its first events")
-        pipeline.kill("sink")
-        pipeline.start_sink()
-        result = await collect(pipeline, report.published, report.last_offsets, TIMEOUT)
+        stack.kill("sink")
+        stack.start_sink()
+        result = await collect(stack, report.published, report.last_offsets, TIMEOUT)
 
     ids, rows = stored_ids(result.store)
     assert len(ids) == rows == len(set(ids))  # no duplicated rows
@@ -55,19 +56,19 @@ async def test_sink_killed_mid_replay(work_dir, variants, expected_event_ids):
 
 
 async def test_worker_killed_mid_replay(work_dir, variants, expected_event_ids):
-    with local_pipeline(work_dir, batch_size=8) as pipeline:
-        pipeline.start_worker()
-        pipeline.start_sink()
-        report = await publish_records(pipeline.settings, variants)
+    with local_stack(work_dir, batch_size=8) as stack:
+        stack.start_worker()
+        stack.start_sink()
+        report = await publish_records(stack.settings, variants)
 
         async def some_committed():
-            return await worker_progress(pipeline) >= 16
+            return await worker_progress(stack) >= 16
 
         await wait_for(some_committed, TIMEOUT, "the worker to commit its first batches")
-        assert await worker_progress(pipeline) < ARTICLES, "the worker finished before it could be killed"
-        pipeline.kill("worker")
-        pipeline.start_worker()
-        result = await collect(pipeline, report.published, report.last_offsets, TIMEOUT)
+        assert await worker_progress(stack) < ARTICLES, "the worker finished before it could be killed"
+        stack.kill("worker")
+        stack.start_worker()
+        result = await collect(stack, report.published, report.last_offsets, TIMEOUT)
 
     ids, rows = stored_ids(result.store)
     assert len(ids) == rows == len(set(ids))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from hadath.demo import collect, local_pipeline
 from hadath.ingest.producer import ArticlePublisher, publish_records
 from hadath.kafka import DLQ_REASON, header_dict
 from hadath.sink.store import open_store
-from hadath.status import gather_status
-from hadath.tail import tail_topic
+from hadath.tools.local import collect, local_stack
+from hadath.tools.status import gather_status
+from hadath.tools.tail import tail_topic
 from tests.integration.conftest import seed_records
 
 pytestmark = pytest.mark.integration
@@ -21,16 +21,16 @@ TIMEOUT = 300
 @pytest.mark.parametrize("store_kind", ["sqlite", "postgres"])
 async def test_seeds_flow_end_to_end(store_kind, work_dir, request):
     url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
-    with local_pipeline(work_dir, database_url=url) as pipeline:
-        pipeline.start_worker()
-        pipeline.start_sink()
+    with local_stack(work_dir, database_url=url) as stack:
+        stack.start_worker()
+        stack.start_sink()
         records = seed_records()
-        report = await publish_records(pipeline.settings, records)
-        result = await collect(pipeline, report.published, report.last_offsets, TIMEOUT)
-        status = await gather_status(pipeline.settings)
+        report = await publish_records(stack.settings, records)
+        result = await collect(stack, report.published, report.last_offsets, TIMEOUT)
+        status = await gather_status(stack.settings)
 
     assert report.published == len(records) == 5
-    s = pipeline.settings
+    s = stack.settings
     assert status["topics"][s.articles_topic]["partitions"] == s.partitions
     assert sum(status["consumer_groups"][s.worker_group].values()) == 5
     assert status["store"]["events"] == len({e["event_id"] for e in result.events})
@@ -57,10 +57,10 @@ async def test_bad_input_lands_in_the_dead_letter_topic_and_valid_articles_pass(
         (b"k6", orjson.dumps({"id": "x", "source": "s", "body": "نص " * 100_000}), "oversized"),
         (None, b"", "empty"),
     ]
-    with local_pipeline(work_dir) as pipeline:
-        pipeline.start_worker()
-        pipeline.start_sink()
-        async with ArticlePublisher(pipeline.settings) as publisher:
+    with local_stack(work_dir) as stack:
+        stack.start_worker()
+        stack.start_sink()
+        async with ArticlePublisher(stack.settings) as publisher:
             futures = [await publisher.publish(good[0].fields)]
             for key, value, _ in bad:
                 futures.append(await publisher.send_raw(key, value, headers=[("trace", b"t-" + (key or b"none"))]))
@@ -69,9 +69,9 @@ async def test_bad_input_lands_in_the_dead_letter_topic_and_valid_articles_pass(
         last = {}
         for m in metas:
             last[m.partition] = max(last.get(m.partition, -1), m.offset)
-        result = await collect(pipeline, len(metas), last, TIMEOUT)
+        result = await collect(stack, len(metas), last, TIMEOUT)
         capsys.readouterr()
-        shown = await tail_topic(pipeline.settings, pipeline.settings.articles_dlq_topic, None, follow=False)
+        shown = await tail_topic(stack.settings, stack.settings.articles_dlq_topic, None, follow=False)
         tailed = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
 
     reasons = sorted(header_dict(r.headers)[DLQ_REASON] for r in result.dead_letters)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from hadath.events.arabic import normalize
+from hadath.events.arabic import normalize, stems, without_proclitic
+from hadath.text import Word
 
 TRIGGERS: dict[str, list[str]] = {
     "CONSULT": [
@@ -86,3 +87,14 @@ TRIGGER_INDEX = _index()
 MODE_INDEX = {normalize(cue): mode for mode, cues in MODE_CUES for cue in cues}
 FUTURE_INDEX = {normalize("س" + verb) for verb in FUTURE_VERBS + [f for forms in TRIGGERS.values() for f in forms
                                                                     if f.startswith(("ي", "ت"))]}
+
+
+def lexicon_kind(word: Word | str) -> str | None:
+    """The event type the lexicon gives a word (one proclitic and one inflection stripped), if any."""
+    text = word.text if isinstance(word, Word) else word
+    return next((TRIGGER_INDEX[s] for f in without_proclitic(text) for s in stems(f) if s in TRIGGER_INDEX), None)
+
+
+def is_candidate(word: Word) -> bool:
+    """A word the lexicon knows as a trigger: the candidates the trigger classifier judges."""
+    return lexicon_kind(word) is not None

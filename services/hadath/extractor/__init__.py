@@ -1,0 +1,1 @@
+"""The extractor worker: a thin faust agent from the articles topic to the events topic."""

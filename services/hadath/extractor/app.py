@@ -1,7 +1,7 @@
 """The extractor worker: a faust app from `hadath.articles.v1` to `hadath.events.v1`.
 
-The agent is thin: it decodes and checks each message, hands valid articles to
-the extractor in batches (in a thread, so heartbeats keep flowing while the
+The agent is thin: it validates each message, runs the extraction pipeline on
+the valid articles in batches (in a thread, so heartbeats keep flowing while the
 model runs) and routes everything it cannot process to the dead-letter topic.
 """
 
@@ -16,16 +16,16 @@ import faust
 import orjson
 
 from hadath.config import Settings
-from hadath.extractor.extraction import Extractor, extract_isolated
-from hadath.extractor.transport import App
-from hadath.kafka import dead_letter_headers
+from hadath.extractor.fetch_wait import App
+from hadath.kafka import dead_letter
+from hadath.pipeline.run import Pipeline, run_isolated
 from hadath.schemas import Article
-from hadath.validation import ArticleLimits, InvalidMessage, parse_article
+from hadath.validation import ArticleLimits, InvalidMessage, validate_article
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, extractor: Extractor) -> faust.App:
+def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
     app = App(
         settings.worker_group,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
@@ -46,28 +46,26 @@ def create_app(settings: Settings, extractor: Extractor) -> faust.App:
     articles_topic = app.topic(settings.articles_topic, **raw)
     events_topic = app.topic(settings.events_topic, **raw)
     dlq_topic = app.topic(settings.articles_dlq_topic, **raw)
-    limits = ArticleLimits(settings.max_body_chars, settings.min_arabic_ratio)
+    limits = ArticleLimits.of(settings)
 
-    async def dead_letter(event: faust.EventT, reason: str, detail: str) -> asyncio.Future:
-        message = event.message
-        origin = f"{message.topic}/{message.partition}/{message.offset}"
-        log.warning("dead letter %s (%s): %s", origin, reason, detail[:300])
-        return await dlq_topic.send(key=message.key, value=message.value,
-                                    headers=dead_letter_headers(message.headers, reason, detail, origin))
+    async def send_to_dlq(event: faust.EventT, reason: str, detail: str) -> asyncio.Future:
+        m = event.message
+        letter = dead_letter(m.key, m.value, m.headers, reason, detail, f"{m.topic}/{m.partition}/{m.offset}")
+        return await dlq_topic.send(key=letter.key, value=letter.value, headers=letter.headers)
 
     async def handle(batch: Sequence[faust.EventT]) -> None:
         pending: list[asyncio.Future] = []
         valid: list[tuple[faust.EventT, Article]] = []
         for event in batch:
             try:
-                valid.append((event, parse_article(event.message.value, limits)))
+                valid.append((event, validate_article(event.message.value, limits)))
             except InvalidMessage as exc:
-                pending.append(await dead_letter(event, exc.reason, exc.detail))
+                pending.append(await send_to_dlq(event, exc.reason, exc.detail))
         if valid:
-            outcomes = await asyncio.to_thread(extract_isolated, extractor, [a for _, a in valid])
+            outcomes = await asyncio.to_thread(run_isolated, pipeline, [a for _, a in valid])
             for (event, _), outcome in zip(valid, outcomes):
                 if outcome.events is None:
-                    pending.append(await dead_letter(event, "extraction", outcome.error or "failed"))
+                    pending.append(await send_to_dlq(event, "extraction", outcome.error or "failed"))
                     continue
                 for ev in outcome.events:
                     pending.append(await events_topic.send(
@@ -76,8 +74,8 @@ def create_app(settings: Settings, extractor: Extractor) -> faust.App:
         await asyncio.gather(*pending)
         log.info("processed %d messages (%d valid)", len(batch), len(valid))
 
-    @app.agent(articles_topic, name="extract")
-    async def extract(stream):
+    @app.agent(articles_topic, name="articles_to_events")
+    async def articles_to_events(stream):
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout_s):
             try:
                 await handle(batch)

@@ -1,0 +1,1 @@
+"""Reading article files and publishing them to the articles topic."""

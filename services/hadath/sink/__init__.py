@@ -1,0 +1,1 @@
+"""The sink: events topic → the store (SQLite or PostgreSQL)."""

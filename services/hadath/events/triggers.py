@@ -1,11 +1,12 @@
-"""The event classifier: which event type, if any, a trigger word evokes in its sentence.
+"""The trigger classifier: which event type, if any, a trigger word evokes in its sentence.
 
 The lexicon proposes candidates (every word it knows as a trigger); the classifier reads the
 NER encoder's features of each candidate (`NerTagger.run`) with the lexicon's type, and says
 NONE or a PLOVER type.
 In general news about a third of the lexicon's hits are no event at all: share prices that
 تراجع, an aid centre's name (مركز الملك سلمان للإغاثة), someone who رفض الكشف عن هويته.
-The model is a linear softmax head, trained by `hadath train events`.
+The model is a linear softmax head, the event model of `models/events/`, trained by
+`hadath train events`.
 """
 
 from __future__ import annotations
@@ -17,29 +18,17 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from hadath.events.arabic import stems, without_proclitic
-from hadath.events.lexicon import PRIORITY, TRIGGER_INDEX
+from hadath.events.lexicon import PRIORITY
 from hadath.text import Word
 
 NONE = "NONE"
 CLASSES = (NONE, *PRIORITY)
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "events"
 
 
 @dataclass(frozen=True)
 class Judgement:
     kind: str  # a PLOVER type, or NONE
     probability: float
-
-
-def lexicon_kind(word: Word | str) -> str | None:
-    """The event type the lexicon gives a word (one proclitic and one inflection stripped), if any."""
-    text = word.text if isinstance(word, Word) else word
-    return next((TRIGGER_INDEX[s] for f in without_proclitic(text) for s in stems(f) if s in TRIGGER_INDEX), None)
-
-
-def is_candidate(word: Word) -> bool:
-    return lexicon_kind(word) is not None
 
 
 def inputs(vectors: np.ndarray, kinds: Sequence[str | None]) -> np.ndarray:
@@ -58,18 +47,18 @@ class TriggerClassifier:
         self.encoder = encoder  # version of the NER model whose features it was trained on
 
     @classmethod
-    def load(cls, model_dir: Path | str = DEFAULT_MODEL_DIR) -> "TriggerClassifier":
+    def load(cls, model_dir: Path | str) -> "TriggerClassifier":
         from safetensors.numpy import load_file
 
         model_dir = Path(model_dir)
         if not (model_dir / "config.json").is_file():
             raise FileNotFoundError(
-                f"no event classifier in {model_dir}: train one with `hadath train events` (see README)")
+                f"no event model in {model_dir}: train one with `hadath train events` (see README)")
         meta = json.loads((model_dir / "config.json").read_text())
         if tuple(meta["classes"]) != CLASSES:
             raise ValueError(f"{model_dir}: trained for classes {meta['classes']}, this code has {list(CLASSES)}")
         tensors = load_file(str(model_dir / "head.safetensors"))
-        return cls(tensors["weight"], tensors["bias"], meta["version"], meta.get("ner"))
+        return cls(tensors["weight"], tensors["bias"], meta["version"], meta.get("encoder"))
 
     def save(self, model_dir: Path, meta: dict) -> None:
         from safetensors.numpy import save_file
@@ -86,10 +75,11 @@ class TriggerClassifier:
         exp = np.exp(logits)
         return exp / exp.sum(axis=-1, keepdims=True)
 
-    def judge(self, features: Mapping[Word, np.ndarray]) -> dict[int, Judgement]:
-        """A judgement for each candidate word, keyed by its start offset."""
+    def judge(self, features: Mapping[Word, np.ndarray], kinds: Mapping[Word, str]) -> dict[int, Judgement]:
+        """A judgement for each candidate word (its encoder features and its lexicon type), keyed by
+        its start offset."""
         if not features:
             return {}
         words = sorted(features, key=lambda w: w.start)
-        probs = self.probabilities(inputs(np.stack([features[w] for w in words]), [lexicon_kind(w) for w in words]))
+        probs = self.probabilities(inputs(np.stack([features[w] for w in words]), [kinds[w] for w in words]))
         return {w.start: Judgement(CLASSES[int(p.argmax())], round(float(p.max()), 4)) for w, p in zip(words, probs)}

@@ -21,8 +21,9 @@ from transformers import DataCollatorForLanguageModeling, PreTrainedTokenizerFas
 from transformers.models.bert.modeling_bert import BertPredictionHeadTransform
 
 from hadath.nlp import e5
-from hadath.nlp.ner import NerTagger, build_model, save_finetuned
-from hadath.nlp.train_ner import TrainOptions, fit, news_windows, seeded, tune_only
+from hadath.nlp.ner import NerTagger, build_model
+from hadath.training.ner import TrainOptions, fit, news_windows, seeded, tune_only
+from hadath.training.weights import save_finetuned
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,17 @@
-"""The event classifier's plumbing: its inputs, its judgements in the rules, its file, its figures."""
+"""The trigger classifier's plumbing: its inputs, its judgements in the rules, its file, its figures."""
 
 from datetime import datetime, timezone
 
 import numpy as np
 import pytest
 
-from hadath.events.classifier import CLASSES, NONE, Judgement, TriggerClassifier, inputs, lexicon_kind
-from hadath.events.extract import extract_events, find_trigger
-from hadath.events.train_classifier import detection_scores, read_hand_checked, weak_label
-from hadath.text import Entity, split_words
+from hadath.events.lexicon import lexicon_kind
+from hadath.events.rules import find_trigger
+from hadath.events.triggers import CLASSES, NONE, Judgement, TriggerClassifier, inputs
 from hadath.schemas import Article
+from hadath.text import Entity, split_words
+from hadath.training.events import detection_scores, read_hand_checked, weak_label
+from tests.test_event_rules import extract_events
 
 NOW = datetime(2026, 1, 26, tzinfo=timezone.utc)
 
@@ -54,10 +56,11 @@ def test_head_round_trips_through_its_folder(tmp_path):
     head.save(tmp_path, {"note": "test"})
     loaded = TriggerClassifier.load(tmp_path)
     word = split_words("اجتمع")[0]
-    features = {word: rng.normal(size=5).astype(np.float32)}
+    features, kinds = {word: rng.normal(size=5).astype(np.float32)}, {word: "CONSULT"}
     # Saved in fp16: the same decision, probabilities within fp16 rounding.
-    assert loaded.judge(features)[0].kind == head.judge(features)[0].kind
-    assert loaded.judge(features)[0].probability == pytest.approx(head.judge(features)[0].probability, abs=1e-2)
+    assert loaded.judge(features, kinds)[0].kind == head.judge(features, kinds)[0].kind
+    assert loaded.judge(features, kinds)[0].probability == pytest.approx(head.judge(features, kinds)[0].probability,
+                                                                         abs=1e-2)
     with pytest.raises(FileNotFoundError, match="hadath train events"):
         TriggerClassifier.load(tmp_path / "missing")
 
@@ -97,10 +100,10 @@ def test_inflected_triggers_are_found_and_nouns_in_ta_marbuta_are_not_split(word
 
 
 def test_a_head_trained_on_another_encoder_is_refused(tmp_path):
-    from hadath.extractor.extraction import NlpExtractor
-    from hadath.nlp.ner import DEFAULT_MODEL_DIR
+    from hadath.config import MODELS
+    from hadath.pipeline.run import load_models
 
     head = TriggerClassifier(np.zeros((len(CLASSES), 4)), np.zeros(len(CLASSES)), "t-1")
-    head.save(tmp_path, {"ner": "ner-some-other-model"})
-    with pytest.raises(ValueError, match="ner-some-other-model.*hadath train events --model-dir"):
-        NlpExtractor.load(DEFAULT_MODEL_DIR, tmp_path)
+    head.save(tmp_path, {"encoder": "ner-some-other-model"})
+    with pytest.raises(ValueError, match="ner-some-other-model.*hadath train events --ner-model-dir"):
+        load_models(MODELS / "ner", tmp_path)

@@ -15,10 +15,8 @@ async def gather_status(settings: Settings) -> dict:
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
     try:
         await admin.start()
-        names = [settings.articles_topic, settings.events_topic, settings.articles_dlq_topic,
-                 settings.events_dlq_topic]
         existing = set(await admin.list_topics())
-        described = await admin.describe_topics([n for n in names if n in existing])
+        described = await admin.describe_topics([n for n in settings.topics if n in existing])
     except Exception as exc:  # noqa: BLE001 - any failure here means the broker is unreachable
         raise ConnectionError(f"cannot reach Kafka at {settings.brokers}: {exc}") from exc
     finally:

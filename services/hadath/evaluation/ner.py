@@ -7,7 +7,7 @@ from typing import Sequence
 
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
-from hadath.nlp.conll import Sentence
+from hadath.corpora.conll import Sentence
 from hadath.nlp.ner import NerTagger
 from hadath.text import windows
 

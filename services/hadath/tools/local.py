@@ -1,4 +1,4 @@
-"""`hadath demo` and the test harness: the whole pipeline on one machine, every part for real.
+"""A local stack for `hadath demo`, the bench and the tests: every part of production, for real.
 
 An embedded broker, the worker and the sink (as separate processes, as in
 production), a replay of the seeds, then a wait until every article is
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from hadath.broker import EmbeddedBroker
 from hadath.config import Settings
 from hadath.kafka import committed_offsets, read_topic
 from hadath.sink.store import open_store
+from hadath.tools.broker import EmbeddedBroker
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -33,7 +33,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 @dataclass
-class Pipeline:
+class LocalStack:
     settings: Settings
     log_dir: Path
     worker: subprocess.Popen | None = None
@@ -41,7 +41,7 @@ class Pipeline:
 
     def _spawn(self, role: str) -> subprocess.Popen:
         log = open(self.log_dir / f"{role}.log", "ab")
-        env = {**os.environ, **settings_env(self.settings), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
         return subprocess.Popen([sys.executable, "-m", "hadath", role], stdout=log, stderr=log, env=env)
 
     def start_worker(self) -> None:
@@ -77,7 +77,7 @@ class Pipeline:
 
 
 @contextmanager
-def local_pipeline(work_dir: Path, database_url: str | None = None, **overrides) -> Iterator[Pipeline]:
+def local_stack(work_dir: Path, database_url: str | None = None, **overrides) -> Iterator[LocalStack]:
     """Broker + worker + sink on this machine; everything is stopped on exit."""
     work_dir.mkdir(parents=True, exist_ok=True)
     broker = EmbeddedBroker(log_path=work_dir / "tansu.log").start()
@@ -89,20 +89,20 @@ def local_pipeline(work_dir: Path, database_url: str | None = None, **overrides)
         session_timeout_s=6, heartbeat_interval_s=1,
         **overrides,
     )
-    pipeline = Pipeline(settings, work_dir)
+    stack = LocalStack(settings, work_dir)
     try:
-        yield pipeline
+        yield stack
     finally:
-        pipeline.stop()
+        stack.stop()
         broker.stop()
 
 
-async def wait_until_consumed(pipeline: Pipeline, last_offsets: dict[int, int], timeout: float) -> None:
+async def wait_until_consumed(stack: LocalStack, last_offsets: dict[int, int], timeout: float) -> None:
     """Until the worker group has committed past every published article."""
-    s = pipeline.settings
+    s = stack.settings
     deadline = time.monotonic() + timeout
     while True:
-        pipeline.check_alive()
+        stack.check_alive()
         committed = await committed_offsets(s, s.worker_group, s.articles_topic)
         if all(committed.get(p, 0) > off for p, off in last_offsets.items()):
             return
@@ -112,12 +112,12 @@ async def wait_until_consumed(pipeline: Pipeline, last_offsets: dict[int, int], 
         await asyncio.sleep(0.5)
 
 
-async def wait_until_stored(pipeline: Pipeline, event_ids: set[str], timeout: float) -> None:
-    store = open_store(pipeline.settings.database_url)
+async def wait_until_stored(stack: LocalStack, event_ids: set[str], timeout: float) -> None:
+    store = open_store(stack.settings.database_url)
     deadline = time.monotonic() + timeout
     try:
         while not event_ids <= set(store.event_ids()):
-            pipeline.check_alive()
+            stack.check_alive()
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the sink did not store every event within {timeout:.0f}s")
             await asyncio.sleep(0.5)
@@ -133,13 +133,13 @@ class RunResult:
     store: str
 
 
-async def collect(pipeline: Pipeline, published: int, last_offsets: dict[int, int], timeout: float) -> RunResult:
+async def collect(stack: LocalStack, published: int, last_offsets: dict[int, int], timeout: float) -> RunResult:
     """Wait for the pipeline to finish what was published and return what it produced."""
     import orjson
 
-    s = pipeline.settings
-    await wait_until_consumed(pipeline, last_offsets, timeout)
+    s = stack.settings
+    await wait_until_consumed(stack, last_offsets, timeout)
     events = [orjson.loads(r.value) for r in await read_topic(s, s.events_topic)]
     dead = await read_topic(s, s.articles_dlq_topic, idle_s=1.0)
-    await wait_until_stored(pipeline, {e["event_id"] for e in events}, timeout)
+    await wait_until_stored(stack, {e["event_id"] for e in events}, timeout)
     return RunResult(published, events, dead, s.database_url)

@@ -1,4 +1,5 @@
-"""Train the event classifier (`hadath train events`) on weak labels plus hand-checked ones.
+"""Train the event model, a trigger classifier (`hadath train events`), on weak labels plus
+hand-checked ones.
 
 Weak labels: every trigger the lexicon finds in SaudiNewsNet sentences, labelled with the
 lexicon's type, or NONE where a cue says it is no event: the word lies inside a named entity
@@ -21,8 +22,9 @@ import numpy as np
 import orjson
 import torch
 
-from hadath.events.classifier import CLASSES, NONE, TriggerClassifier, inputs, lexicon_kind
-from hadath.events.extract import content_end
+from hadath.events.lexicon import lexicon_kind
+from hadath.events.rules import content_end
+from hadath.events.triggers import CLASSES, NONE, TriggerClassifier, inputs
 from hadath.ingest.readers import read_paths
 from hadath.nlp.ner import NerTagger
 from hadath.text import split_sentences, split_words
@@ -141,9 +143,9 @@ def detection_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str,
             "accuracy": round(sum(g == p for g, p in zip(gold, predicted)) / len(gold), 4)}
 
 
-def train(corpus: Path, hand_checked: Path, model_dir: Path, out: Path, options: TrainOptions) -> dict:
+def train(corpus: Path, hand_checked: Path, ner_model_dir: Path, out: Path, options: TrainOptions) -> dict:
     started = time.perf_counter()
-    tagger = NerTagger.load(model_dir)
+    tagger = NerTagger.load(ner_model_dir)
     hand_train, hand_test = read_hand_checked(hand_checked)
     weak = mine_weak(corpus, options)
     train_inputs, labels = encode(tagger, weak + hand_train)
@@ -156,7 +158,7 @@ def train(corpus: Path, hand_checked: Path, model_dir: Path, out: Path, options:
     figures = {"classifier": detection_scores(test_labels, predicted),
                "lexicon_only": detection_scores(test_labels, lexicon)}
     classifier.version = f"trigger-head-{time.strftime('%Y%m%d')}"
-    classifier.save(out, {"ner": tagger.version, "weak_mentions": len(weak), "hand_checked_train": len(hand_train),
+    classifier.save(out, {"encoder": tagger.version, "weak_mentions": len(weak), "hand_checked_train": len(hand_train),
                           "held_out": len(hand_test), "held_out_figures": figures,
                           "seconds": round(time.perf_counter() - started)})
     return figures

@@ -9,7 +9,7 @@ import signal
 from aiokafka import AIOKafkaConsumer
 
 from hadath.config import Settings
-from hadath.kafka import dead_letter_headers, ensure_topics, make_producer
+from hadath.kafka import dead_letter, ensure_topics, make_producer
 from hadath.schemas import Event
 from hadath.sink.store import Store, open_store
 from hadath.validation import InvalidMessage, decode_model
@@ -47,11 +47,10 @@ async def run_sink(settings: Settings, stop: asyncio.Event | None = None, max_re
                     try:
                         events.append(decode_model(message.value, Event))
                     except InvalidMessage as exc:
-                        origin = f"{tp.topic}/{tp.partition}/{message.offset}"
-                        log.warning("dead letter %s (%s): %s", origin, exc.reason, exc.detail[:300])
-                        dead.append(await producer.send(
-                            settings.events_dlq_topic, value=message.value, key=message.key,
-                            headers=dead_letter_headers(message.headers, exc.reason, exc.detail, origin)))
+                        letter = dead_letter(message.key, message.value, message.headers, exc.reason, exc.detail,
+                                             f"{tp.topic}/{tp.partition}/{message.offset}")
+                        dead.append(await producer.send(settings.events_dlq_topic, key=letter.key,
+                                                        value=letter.value, headers=letter.headers))
             await asyncio.gather(*dead)
             written = await asyncio.to_thread(store.upsert, events)
             # The rows are committed; only now may the offsets move (a crash before this line

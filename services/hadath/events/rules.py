@@ -1,4 +1,7 @@
-"""Turn an article and its named entities into normalized events (pure functions, no I/O)."""
+"""Event rules: an article's sentences, entities and trigger judgements become normalized events.
+
+Pure functions, no I/O and no torch: the pipeline's last stage calls `build_events`.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,19 @@ from typing import Mapping, Sequence
 from hadath.events import gazetteer
 from hadath.events.arabic import normalize, without_proclitic
 from hadath.events.dates import resolve_dates
-from hadath.events.classifier import NONE, Judgement, lexicon_kind
-from hadath.events.lexicon import (CANCELLED, FURNITURE, FUTURE_INDEX, MODE_INDEX, PLANNED, PRIORITY,
-                                   REPORTED)
-from hadath.text import Entity, Word, split_sentences, split_words
+from hadath.events.lexicon import (
+    CANCELLED,
+    FURNITURE,
+    FUTURE_INDEX,
+    MODE_INDEX,
+    PLANNED,
+    PRIORITY,
+    REPORTED,
+    lexicon_kind,
+)
+from hadath.events.triggers import NONE, Judgement
 from hadath.schemas import Actor, Article, ArticleRef, Event, Evidence, Location
+from hadath.text import Entity, Sentence, Word, sentence_at, split_sentences, split_words
 
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 MIN_SENTENCE_WORDS = 4
@@ -80,17 +91,17 @@ def find_trigger(words: Sequence[Word], judgements: Mapping[int, Judgement] | No
     return min(found, key=lambda t: PRIORITY.index(t.kind))
 
 
-def event_sentences(body: str) -> list[tuple[int, int]]:
-    """Spans of the sentences that can hold an event: long enough, with a trigger word.
+def event_sentences(body: str) -> list[Sentence]:
+    """The sentences that can hold an event: long enough, with a trigger word.
 
     Only these go through the NER model; the rest of an article cannot yield events.
     """
-    spans = []
+    found = []
     for start, end in split_sentences(body[:content_end(body)]):
-        words = split_words(body[start:end])
-        if len(words) >= MIN_SENTENCE_WORDS and find_trigger(words):
-            spans.append((start, end))
-    return spans
+        sentence = sentence_at(body, start, end)
+        if len(sentence.words) >= MIN_SENTENCE_WORDS and find_trigger(sentence.words):
+            found.append(sentence)
+    return found
 
 
 def consult_mode(words: Sequence[Word], trigger: Trigger) -> str | None:
@@ -377,13 +388,12 @@ def span_event(article: Article, span: tuple[int, int], sentence_span: tuple[int
     )
 
 
-def sentence_events(article: Article, span: tuple[int, int], entities: Sequence[Entity],
+def sentence_events(article: Article, sentence: Sentence, entities: Sequence[Entity],
                     people: dict[str, str], profiles: dict[str, Profile], published: date | None,
                     judgements: Mapping[int, Judgement] | None = None) -> list[tuple[list[str], Draft]]:
     """One event per clause that has a trigger and actors ("وقال نتنياهو إن الاجتماع كان مثمرا" is
     his statement only); when no clause has both, one event for the sentence."""
-    start, end = span
-    words = split_words(article.body[start:end], start)
+    span, words = (sentence.start, sentence.end), sentence.words
     if len(words) < MIN_SENTENCE_WORDS:
         return []
     context = (words, entities, people, profiles, published)
@@ -431,23 +441,20 @@ def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: 
     drafts.append((keys, draft))
 
 
-def extract_events(article: Article, entities: Sequence[Entity], versions: dict[str, str],
-                   now: datetime, spans: Sequence[tuple[int, int]] | None = None,
-                   judgements: Mapping[int, Judgement] | None = None) -> list[Event]:
-    """Events of one article; mentions of one event in several sentences merge into one record.
-
-    `spans` are the article's `event_sentences`, when the caller has them already (it chose
-    what to tag with them); `judgements` are the classifier's, by trigger start offset (without
-    them the lexicon alone decides).
-    """
+def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequence[Entity],
+                 versions: dict[str, str], now: datetime,
+                 judgements: Mapping[int, Judgement] | None = None) -> list[Event]:
+    """Events of one article's `event_sentences`; mentions of one event in several sentences
+    merge into one record. `judgements` are the trigger classifier's, by trigger start offset
+    (without them the lexicon alone decides)."""
     published = article.published_at.date() if article.published_at else None
     people = canonical_people(entities)
     known = {normalize(e.text) for e in entities}
     entities = [resolve_entity(e, people, known) for e in entities]
     profiles = article_profiles(article.body, entities)
     drafts: list[tuple[list[str], Draft]] = []
-    for span in event_sentences(article.body) if spans is None else spans:
-        for found in sentence_events(article, span, entities, people, profiles, published, judgements):
+    for sentence in sentences:
+        for found in sentence_events(article, sentence, entities, people, profiles, published, judgements):
             merge_or_add(drafts, *found)
     ref = ArticleRef(url=article.url, title=article.title or None, published_at=article.published_at)
     events = []

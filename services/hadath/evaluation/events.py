@@ -1,8 +1,5 @@
-"""Score predicted events against gold (`hadath eval events`).
+"""Score predicted events against gold (`hadath eval events`; gold format: `corpora/gold.py`).
 
-Gold is JSONL, one article a line:
-    {"article": {...article fields...} | "article_path": "seeds/003_….txt", "published": "2025-12-23",
-     "split": "dev" | "test", "events": [{"event_type": "CONSULT", "actors": ["حسن رشاد", "نتنياهو"], …}]}
 A predicted event matches a gold one when the article and type agree and their
 actors overlap (one shared actor, compared after normalization, a surface form
 contained in the other counting as shared); each event matches at most once.
@@ -12,23 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import orjson
 
-from hadath.config import REPO_ROOT, Settings
+from hadath.config import Settings
+from hadath.corpora.gold import read_gold
 from hadath.events.arabic import normalize
-from hadath.ingest.readers import parse_seed_text
-from hadath.schemas import Article
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    article: Article
-    split: str
-    events: list[dict]
 
 
 @dataclass
@@ -99,31 +87,6 @@ def score_events(gold: Sequence[dict], predicted: Sequence[dict]) -> EventScores
     return scores
 
 
-def read_gold(path: Path) -> list[GoldArticle]:
-    if not path.is_file():
-        raise FileNotFoundError(f"no such gold file: {path}")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        item = orjson.loads(line)
-        published = item.get("published")
-        published_at = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
-        if "article_path" in item:
-            source = REPO_ROOT / item["article_path"]
-            fields = parse_seed_text(source.read_text(encoding="utf-8"), source.stem, published=published_at)
-        elif "article" in item:
-            fields = {"source": "gold", **item["article"]}
-            if published_at and not fields.get("published_at"):
-                fields["published_at"] = published_at.isoformat()
-        else:
-            raise ValueError(f"{path}:{n}: needs 'article' or 'article_path'")
-        article = Article.model_validate(fields)
-        events = [{**e, "article_id": article.id} for e in item.get("events", [])]
-        out.append(GoldArticle(article, item.get("split", "test"), events))
-    return out
-
-
 def evaluate_events_file(gold_path: Path, predicted_path: Path | None, settings: Settings,
                          split: str | None = None) -> EventScores:
     gold_articles = [g for g in read_gold(gold_path) if split is None or g.split == split]
@@ -134,9 +97,8 @@ def evaluate_events_file(gold_path: Path, predicted_path: Path | None, settings:
         ids = {g.article.id for g in gold_articles}
         predicted = [e for e in map(orjson.loads, predicted_path.read_bytes().splitlines()) if e["article_id"] in ids]
     else:
-        from hadath.extractor.extraction import NlpExtractor
+        from hadath.pipeline.run import load_pipeline, run_isolated
 
-        extractor = NlpExtractor.load(settings.model_dir, settings.classifier_dir)
-        predicted = [e.model_dump(mode="json") for events in extractor.extract([g.article for g in gold_articles])
-                     for e in events]
+        outcomes = run_isolated(load_pipeline(settings), [g.article for g in gold_articles])
+        predicted = [e.model_dump(mode="json") for o in outcomes for e in o.events or []]
     return score_events(gold_events, predicted)

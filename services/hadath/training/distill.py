@@ -18,9 +18,10 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
-from hadath.nlp.conll import Sentence
-from hadath.nlp.ner import NerTagger, build_model, save_finetuned
-from hadath.nlp.train_ner import TrainOptions, fit, label_tensor, news_windows, read_training, seeded, tune_only
+from hadath.corpora.conll import Sentence
+from hadath.nlp.ner import NerTagger, build_model
+from hadath.training.ner import TrainOptions, fit, label_tensor, news_windows, read_training, seeded, tune_only
+from hadath.training.weights import save_finetuned
 
 log = logging.getLogger(__name__)
 

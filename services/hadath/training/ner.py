@@ -13,10 +13,11 @@ from typing import Callable, Sequence
 
 import torch
 
+from hadath.corpora.conll import Sentence, read_conll
 from hadath.ingest.readers import read_paths
-from hadath.nlp.conll import Sentence, read_conll
-from hadath.nlp.ner import LABELS, NerTagger, build_model, inference_dtype, load_finetuned, save_finetuned
+from hadath.nlp.ner import LABELS, NerTagger, build_model, inference_dtype, load_finetuned
 from hadath.text import MAX_WORDS, text_windows
+from hadath.training.weights import save_finetuned
 
 log = logging.getLogger(__name__)
 

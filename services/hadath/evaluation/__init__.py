@@ -1,0 +1,1 @@
+"""Scoring the models on labelled data (`hadath eval …`)."""

@@ -1,0 +1,1 @@
+"""The extraction pipeline: a document per article, passed through named stages."""

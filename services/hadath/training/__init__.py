@@ -1,0 +1,1 @@
+"""Training the models (`hadath train …`): imports the runtime, never imported by it."""
