@@ -221,7 +221,7 @@ def sample_articles(articles: Iterable[Mapping[str, Any]], count: int, exclude: 
     nor a near-copy of one (wire stories reappear across outlets), no two copies of one story."""
     import random
 
-    from hadath.events.classifier import lexicon_kind
+    from hadath.events.lexicon import lexicon_kind
     from hadath.text import split_words
 
     excluded = {a["id"] for a in exclude}
