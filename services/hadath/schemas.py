@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -22,6 +22,21 @@ EventStatus = Literal["occurred", "planned", "cancelled", "reported"]
 ActorType = Literal["PER", "ORG", "GPE", "NORP"]
 Side = Literal["source", "target", "participant"]
 
+# PostgreSQL text cannot hold NUL (U+0000): an article's NULs are dropped on the way in, and an
+# event that holds one is refused, so none reaches a store.
+Text = Annotated[str, Field(pattern="^[^\\x00]*$")]
+
+
+def without_nul(value: Any) -> Any:
+    """`value` (a JSON value) with every NUL character removed from its strings."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
 
 class Article(BaseModel):
     """An article as scrapers publish it to `hadath.articles.v1` (key = id)."""
@@ -30,10 +45,11 @@ class Article(BaseModel):
 
     id: str = Field(min_length=1, max_length=256)
     source: str = Field(min_length=1, max_length=256, description="publisher or feed name")
-    url: str | None = None
-    title: str = ""
-    body: str = Field(min_length=1)
-    language: str = "ar"
+    url: str | None = Field(None, max_length=4096)
+    # Every event carries the title: a bound here bounds the events.
+    title: str = Field("", max_length=1000)
+    body: str = Field(min_length=1, description="the text; its length limit is a setting (HADATH_MAX_BODY_CHARS)")
+    language: str = Field("ar", max_length=16)
     published_at: dt.datetime | None = Field(None, description="ISO-8601 publication time")
     fetched_at: dt.datetime | None = None
     extra: dict[str, Any] = Field(default_factory=dict, description="fields this schema does not name")
@@ -42,6 +58,7 @@ class Article(BaseModel):
     @classmethod
     def _keep_unknown_fields(cls, data: Any) -> Any:
         if isinstance(data, dict):
+            data = without_nul(data)
             known = set(cls.model_fields)
             unknown = {k: v for k, v in data.items() if k not in known}
             if unknown:
@@ -51,36 +68,36 @@ class Article(BaseModel):
 
 
 class Actor(BaseModel):
-    text: str
-    name: str | None = None
-    name_en: str | None = None
+    text: Text
+    name: Text | None = None
+    name_en: Text | None = None
     type: ActorType
-    title: str | None = None
+    title: Text | None = None
     country: str | None = Field(None, pattern="^[A-Z]{3}$")
-    sector: str | None = None
+    sector: Text | None = None
     side: Side
 
 
 class Location(BaseModel):
-    text: str
-    name: str | None = None
+    text: Text
+    name: Text | None = None
     country: str | None = Field(None, pattern="^[A-Z]{3}$")
     lat: float | None = None
     lon: float | None = None
 
 
 class Evidence(BaseModel):
-    sentence: str
+    sentence: Text
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    trigger: str
+    trigger: Text
 
 
 class ArticleRef(BaseModel):
     """What the sink stores of the source article."""
 
-    url: str | None = None
-    title: str | None = None
+    url: Text | None = None
+    title: Text | None = None
     published_at: dt.datetime | None = None
 
 
@@ -89,20 +106,20 @@ class Event(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": "event.v1.json"})
 
-    event_id: str
-    article_id: str
-    source: str | None = None
+    event_id: Text = Field(max_length=256)
+    article_id: Text = Field(max_length=256)
+    source: Text | None = None
     article: ArticleRef | None = None
     event_type: EventType
     mode: ConsultMode | None = None
     status: EventStatus
     date: dt.date | None = None
-    date_text: str | None = None
+    date_text: Text | None = None
     actors: list[Actor]
     location: Location | None = None
     evidence: Evidence
     confidence: float = Field(ge=0, le=1)
-    model: dict[str, str]
+    model: dict[str, Text]
     extracted_at: dt.datetime
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hadath.ingest.producer import publish_records
+from hadath.ingest.readers import SourceRecord
 from hadath.sink.store import open_store
-from hadath.tools.local import collect, local_stack
+from hadath.tools.local import collect, local_stack, wait_until_stored
 from hadath.validation import validate_article
 from tests.integration.conftest import lead_variants, wait_for, worker_progress
 
@@ -74,3 +75,21 @@ async def test_worker_killed_mid_replay(work_dir, variants, expected_event_ids):
     assert len(ids) == rows == len(set(ids))
     # Redelivered articles produce the same event ids again; the store keeps one row each.
     assert set(ids) == {e["event_id"] for e in result.events} == expected_event_ids
+
+
+async def test_articles_published_after_a_broker_restart_are_processed(work_dir, variants, pipeline):
+    """tansu keeps its log in memory: after a restart the topics start again at offset 0, below
+    the offsets worker and sink had reached; what is published then must still be processed."""
+    before, after = variants[:20], [SourceRecord({**r.fields, "id": f"after-{r.fields['id']}"}, r.origin)
+                                    for r in variants[20:40]]
+    expected_after = {e.event_id for events in pipeline.events([validate_article(r.fields) for r in after])
+                      for e in events}
+    with local_stack(work_dir) as stack:
+        stack.start_worker()
+        stack.start_sink()
+        report = await publish_records(stack.settings, before)
+        await collect(stack, report.published, report.last_offsets, TIMEOUT)
+        stack.restart_broker()
+        await publish_records(stack.settings, after)
+        await wait_until_stored(stack, expected_after, TIMEOUT)
+        stack.check_alive()

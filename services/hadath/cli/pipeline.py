@@ -13,7 +13,7 @@ import orjson
 import typer
 
 from hadath.cli.app import BrokersOpt, app, fail, published_option, read_records, setup_logging
-from hadath.config import SEEDS, load_settings
+from hadath.config import SEEDS, load_settings, masked
 
 
 def _publish(settings, records, rate, validate, label: str) -> None:
@@ -167,4 +167,4 @@ def demo(
             fail(str(exc), 1)
     print_events(result.events)
     typer.echo(orjson.dumps({"articles": result.articles, "events": len(result.events),
-                             "dead_letters": len(result.dead_letters), "store": result.store}).decode())
+                             "dead_letters": len(result.dead_letters), "store": masked(result.store)}).decode())

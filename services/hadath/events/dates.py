@@ -37,6 +37,11 @@ _RELATIVE = [
 ]
 
 
+# Relative dates reach at most a year around the publication date: a published date nearer
+# date.min or date.max than that (a scraper's 0001-01-01) resolves only explicit dates.
+_REACH = timedelta(days=400)
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     date: date
@@ -65,6 +70,8 @@ def _weekday(target: int, published: date, future: bool) -> date:
 def resolve_dates(text: str, published: date | None, future: bool = False) -> list[ResolvedDate]:
     """Every date expression in `text` that can be pinned to a day, in text order."""
     plain = western_digits(text)  # same length as text, so offsets carry over
+    if published and not date.min + _REACH <= published <= date.max - _REACH:
+        published = None
     found: list[ResolvedDate] = []
     for m in _ISO.finditer(plain):
         try:

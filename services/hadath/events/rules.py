@@ -31,6 +31,9 @@ from hadath.text import Entity, Sentence, Word, sentence_at, split_sentences, sp
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 MIN_SENTENCE_WORDS = 4
 TITLE_WINDOW = 60  # characters before a name searched for its title
+# Every event embeds its evidence: a sentence longer than this (a body without punctuation) is
+# cut to this many characters around the trigger, so no event grows with its input.
+EVIDENCE_MAX_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,15 @@ def span_actors(body: str, span: tuple[int, int], words: Sequence[Word], entitie
     return [(pos, key, actor) for pos, key, actor, _ in found], [score for *_, score in found], location
 
 
+def evidence(body: str, sentence_span: tuple[int, int], trigger: Word) -> Evidence:
+    """The trigger's sentence, or the EVIDENCE_MAX_CHARS of it around the trigger."""
+    start, end = sentence_span
+    if end - start > EVIDENCE_MAX_CHARS:
+        start = max(start, min(trigger.start - EVIDENCE_MAX_CHARS // 2, end - EVIDENCE_MAX_CHARS))
+        end = start + EVIDENCE_MAX_CHARS
+    return Evidence(sentence=body[start:end], start=start, end=end, trigger=trigger.text)
+
+
 def span_event(article: Article, span: tuple[int, int], sentence_span: tuple[int, int], trigger: Trigger,
                words: Sequence[Word], entities: Sequence[Entity], people: dict[str, str],
                profiles: dict[str, Profile], published: date | None,
@@ -381,8 +393,7 @@ def span_event(article: Article, span: tuple[int, int], sentence_span: tuple[int
     return [k for k, _ in sided], Draft(
         kind=trigger.kind, mode=consult_mode(words, trigger), status=status,
         actors=[a for _, a in sided],
-        evidence=Evidence(sentence=body[sentence_span[0]:sentence_span[1]], start=sentence_span[0],
-                          end=sentence_span[1], trigger=trigger.word.text),
+        evidence=evidence(body, sentence_span, trigger.word),
         date=dates[0].date if dates else None, date_text=dates[0].text if dates else None,
         location=location, scores=scores, trigger_probability=trigger.probability,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable, Iterable
 
 import orjson
+from aiokafka.errors import MessageSizeTooLargeError
 from aiokafka.structs import RecordMetadata
 
 from hadath.config import Settings
@@ -75,7 +76,11 @@ async def publish_records(settings: Settings, records: Iterable[SourceRecord], r
                     continue
             else:
                 key = str(record.fields.get("id", "")).encode() or None
-                futures.append(await publisher.send_raw(key, orjson.dumps(record.fields)))
+                try:
+                    futures.append(await publisher.send_raw(key, orjson.dumps(record.fields)))
+                except MessageSizeTooLargeError as exc:
+                    report.rejected.append((record.origin, f"oversized: {exc}"))
+                    continue
             if on_sent:
                 on_sent()
         for meta in await asyncio.gather(*futures):

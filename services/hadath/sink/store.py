@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
 import orjson
@@ -129,14 +129,35 @@ def _rows(events: Sequence[Event], stored_at: str):
     return list(articles.values()), event_rows, actor_rows
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether a store error is the database's state (down, restarting, locked: try again later)
+    rather than the data's (a value the database refuses: the event goes to the dead letters)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc) or "busy" in str(exc)
+    try:
+        import psycopg
+    except ImportError:  # SQLite only
+        return False
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+
+
 class Store:
     """A DB-API connection with Hadath's schema. Use `open_store(url)`."""
 
     placeholder = "?"
 
-    def __init__(self, url: str, connection: Any):
+    def __init__(self, url: str, connect: Callable[[], Any]):
         self.url = url
-        self.conn = connection
+        self._connect = connect
+        self.conn = connect()
+
+    def reconnect(self) -> None:
+        """A new connection, after the database went away."""
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - the old connection is already broken
+            pass
+        self.conn = self._connect()
 
     def sql(self, statement: str) -> str:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
@@ -166,7 +187,10 @@ class Store:
                 cur.executemany(self.sql(_INSERT_ACTOR), actor_rows)
             self.conn.commit()
         except BaseException:
-            self.conn.rollback()
+            try:
+                self.conn.rollback()
+            except Exception:  # noqa: BLE001 - a lost connection cannot roll back; the first error counts
+                pass
             raise
         return len(event_rows)
 
@@ -217,15 +241,19 @@ def open_store(url: str, migrate: bool = True) -> Store:
             raise ValueError(f"bad SQLite URL {url!r}: use sqlite:///relative/path.db or sqlite:////abs/path.db")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # WAL lets `hadath status` read while the sink writes.
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        store: Store = Store(url, conn)
+
+        def connect_sqlite():
+            # WAL lets `hadath status` read while the sink writes.
+            conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            return conn
+
+        store: Store = Store(url, connect_sqlite)
     elif parsed.scheme in ("postgresql", "postgres"):
         import psycopg
 
-        store = PostgresStore(url, psycopg.connect(url))
+        store = PostgresStore(url, lambda: psycopg.connect(url, connect_timeout=10))
     else:
         raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
     if migrate:

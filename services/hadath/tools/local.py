@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from pydantic import SecretStr
+
 from hadath.config import Settings
-from hadath.kafka import committed_offsets, read_topic
+from hadath.kafka import EXIT_LOG_LOST, committed_offsets, read_topic
 from hadath.sink.store import open_store
 from hadath.tools.broker import EmbeddedBroker
 
@@ -27,6 +29,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as HADATH_* variables, for child processes."""
     env = {}
     for name, value in settings.model_dump().items():
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
         if value is not None:
             env[f"HADATH_{name.upper()}"] = str(value)
     return env
@@ -36,6 +40,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 class LocalStack:
     settings: Settings
     log_dir: Path
+    broker: EmbeddedBroker
     worker: subprocess.Popen | None = None
     sink: subprocess.Popen | None = None
 
@@ -56,6 +61,11 @@ class LocalStack:
             process.kill()
             process.wait()
 
+    def restart_broker(self) -> None:
+        """Stop the broker and start a new one on the same port (memory storage: it comes back empty)."""
+        self.broker.stop()
+        self.broker.start()
+
     def stop(self) -> None:
         for process in (self.worker, self.sink):
             if process and process.poll() is None:
@@ -69,8 +79,13 @@ class LocalStack:
                     process.wait()
 
     def check_alive(self) -> None:
+        """Raise if a role died; restart a worker that exited because the broker lost its log,
+        as a supervisor (compose, Kubernetes) does."""
         for role in ("worker", "sink"):
             process = getattr(self, role)
+            if role == "worker" and process and process.poll() == EXIT_LOG_LOST:
+                self.start_worker()
+                continue
             if process and process.poll() is not None:
                 log = (self.log_dir / f"{role}.log").read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"the {role} exited with code {process.returncode}; its log ends:\n{log}")
@@ -85,16 +100,14 @@ def local_stack(work_dir: Path, database_url: str | None = None, **overrides) ->
         brokers=broker.bootstrap,
         database_url=database_url or f"sqlite:///{(work_dir / 'events.db').resolve()}",
         data_dir=work_dir,
-        # Short group timeouts: tansu makes a joining member wait half the session timeout.
-        session_timeout_s=6, heartbeat_interval_s=1,
         **overrides,
     )
-    stack = LocalStack(settings, work_dir)
+    stack = LocalStack(settings, work_dir, broker)
     try:
         yield stack
     finally:
         stack.stop()
-        broker.stop()
+        stack.broker.stop()
 
 
 async def wait_until_consumed(stack: LocalStack, last_offsets: dict[int, int], timeout: float) -> None:

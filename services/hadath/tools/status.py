@@ -6,13 +6,13 @@ from dataclasses import asdict
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from hadath.config import Settings
-from hadath.kafka import committed_offsets
+from hadath.config import Settings, masked
+from hadath.kafka import client_options, committed_offsets
 from hadath.sink.store import open_store
 
 
 async def gather_status(settings: Settings) -> dict:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **client_options(settings))
     try:
         await admin.start()
         existing = set(await admin.list_topics())
@@ -31,6 +31,6 @@ async def gather_status(settings: Settings) -> dict:
         counts = asdict(store.counts())
         store.close()
     except Exception as exc:  # noqa: BLE001 - report, do not crash, when the store is unreachable
-        counts = {"error": str(exc)}
+        counts = {"error": masked(str(exc))}
     return {"brokers": settings.brokers, "topics": topics, "consumer_groups": groups,
-            "store": {"url": settings.database_url, **counts}}
+            "store": {"url": masked(settings.database_url), **counts}}
