@@ -250,3 +250,12 @@ def sample_articles(articles: Iterable[Mapping[str, Any]], count: int, exclude: 
             chosen.append({**a, "draw": name})
             taken += 1
     return chosen
+
+
+def as_predictions(view: GoldView) -> list[dict]:
+    """A gold view's events as a system's output (what `score_events.py` judges): each actor
+    with every surface form the annotator gave it."""
+    return [{"article_id": view.article_id, "event_type": v["type"], "mode": v.get("mode"),
+             "status": v["status"], "date": v.get("date"),
+             "actors": [{"text": forms[0], "mentions": forms} for forms in v["actors"]]}
+            for v in view.events]
