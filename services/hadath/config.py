@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     sink_group: str = "hadath-sink"
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     # Short: a member killed without leaving holds its partitions until its session expires, so
-    # this bounds the pause after a crash; heartbeats every second keep live members in.
-    session_timeout_s: float = Field(10.0, gt=0)
+    # this bounds the pause after a crash (6 s is Kafka's default group.min.session.timeout.ms);
+    # heartbeats every second keep live members in, and the model runs off the heartbeat's thread.
+    session_timeout_s: float = Field(6.0, gt=0)
     heartbeat_interval_s: float = Field(1.0, gt=0)
     # Kafka's default message.max.bytes: nothing Hadath sends (events, dead letters) is larger.
     max_message_bytes: int = Field(1_000_000, ge=10_000, description="largest message Hadath produces")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from hadath.ingest.producer import publish_records
@@ -48,7 +50,14 @@ async def test_sink_killed_mid_replay(work_dir, variants, expected_event_ids):
 
         await wait_for(some_stored, TIMEOUT, "the sink to store its first events")
         stack.kill("sink")
+        killed_at, stored_then = time.monotonic(), len(stored_ids(stack.settings.database_url)[0])
         stack.start_sink()
+
+        async def storing_again():
+            return len(stored_ids(stack.settings.database_url)[0]) > stored_then
+
+        await wait_for(storing_again, TIMEOUT, "the new sink to store events", interval=0.1)
+        print(f"\nsink killed with -9: events stored again {time.monotonic() - killed_at:.1f} s later")
         result = await collect(stack, report.published, report.last_offsets, TIMEOUT)
 
     ids, rows = stored_ids(result.store)
@@ -68,7 +77,15 @@ async def test_worker_killed_mid_replay(work_dir, variants, expected_event_ids):
         await wait_for(some_committed, TIMEOUT, "the worker to commit its first batches")
         assert await worker_progress(stack) < ARTICLES, "the worker finished before it could be killed"
         stack.kill("worker")
+        killed_at, progress_then = time.monotonic(), await worker_progress(stack)
         stack.start_worker()
+
+        async def progressing_again():
+            return await worker_progress(stack) > progress_then
+
+        await wait_for(progressing_again, TIMEOUT, "the new worker to commit", interval=0.1)
+        print(f"\nworker killed with -9: articles committed again {time.monotonic() - killed_at:.1f} s later "
+              "(including loading the models)")
         result = await collect(stack, report.published, report.last_offsets, TIMEOUT)
 
     ids, rows = stored_ids(result.store)

@@ -20,7 +20,9 @@ TIMEOUT = 300
 
 @pytest.mark.parametrize("store_kind", ["sqlite", "postgres"])
 async def test_seeds_flow_end_to_end(store_kind, work_dir, request):
-    url = request.getfixturevalue("postgres_url") if store_kind == "postgres" else None
+    # PostgreSQL here trusts every login; the password is there to prove no output shows it.
+    url = request.getfixturevalue("postgres_url").replace("postgres@", "postgres:s3cret@") \
+        if store_kind == "postgres" else None
     with local_stack(work_dir, database_url=url) as stack:
         stack.start_worker()
         stack.start_sink()
@@ -34,6 +36,8 @@ async def test_seeds_flow_end_to_end(store_kind, work_dir, request):
     assert status["topics"][s.articles_topic]["partitions"] == s.partitions
     assert sum(status["consumer_groups"][s.worker_group].values()) == 5
     assert status["store"]["events"] == len({e["event_id"] for e in result.events})
+    assert "s3cret" not in orjson.dumps(status).decode()
+    assert "s3cret" not in (work_dir / "sink.log").read_text()
     assert result.dead_letters == []
     produced = {e["event_id"] for e in result.events}
     assert produced, "the seeds describe meetings; some events must come out"
