@@ -12,8 +12,8 @@ COPY services ./services
 COPY schemas ./schemas
 COPY models ./models
 COPY seeds ./seeds
-RUN pip install -e . && useradd --create-home hadath && mkdir -p /data && chown hadath /data
-USER hadath
+RUN pip install -e . && useradd --uid 10001 --create-home hadath && mkdir -p /data && chown hadath /data
+USER 10001
 ENV HADATH_DATA_DIR=/data
 ENTRYPOINT ["hadath"]
 CMD ["--help"]
