@@ -172,13 +172,22 @@ def canonical_people(entities: Sequence[Entity]) -> dict[str, str]:
     return longest
 
 
+# First words of organizations' names, seen glued to a preposition: لجامعة الدول العربية.
+_ORG_HEADS = {normalize(w) for w in ("جامعة", "منظمة", "مجلس", "هيئة", "حركة", "حزب", "وزارة", "رابطة",
+                                       "الأمم", "الاتحاد", "الجامعة", "المنظمة", "الحكومة", "الجيش")}
+
+
 def resolve_entity(entity: Entity, people: dict[str, str], known: set[str]) -> Entity:
     """Undo the commonest tagging slips: a glued proclitic (وكوشنر، لأكسيوس، بالبيت الأبيض) when the
     bare name occurs in the article, and a known person tagged ORG/LOC."""
     text = entity.text
     if text[:1] in ("و", "ل", "ب") and len(text) > 4:
         bare = text[1:]
-        if person_key(bare) in people or normalize(bare) in known or gazetteer.lookup_place(bare) is not None:
+        # A person's key is the last name, which the proclitic does not touch: it vouches only
+        # for a one-word name (وكوشنر), never for a longer one (بنيامين نتنياهو is not ب + نيامين).
+        one_word = len(text.split()) == 1
+        if (one_word and person_key(bare) in people) or normalize(bare) in known \
+                or normalize(bare.split()[0]) in _ORG_HEADS or gazetteer.lookup_place(bare) is not None:
             entity = Entity(bare, entity.type, entity.start + 1, entity.end, entity.score)
     if entity.type != "PERS" and person_key(entity.text) in people and len(entity.text.split()) <= 2:
         entity = Entity(entity.text, "PERS", entity.start, entity.end, entity.score)
