@@ -102,7 +102,7 @@ def test_plural_nationalities_are_group_actors():
 
 def test_a_date_in_the_reporting_clause_is_not_the_events():
     body = ("قال المبعوث ستيف ويتكوف، اليوم الأحد، إن مناقشات المسؤولين مع بنيامين نتنياهو كانت بناءة.\n"
-            "وأضاف ويتكوف أن مسؤولين عقدوا السبت مع نتنياهو اجتماعات.")
+            "وأضاف ويتكوف أن مسؤولين أمريكيين عقدوا السبت مع نتنياهو اجتماعات.")
     ents = entities(body, ("ستيف ويتكوف", "PERS"), ("بنيامين نتنياهو", "PERS"), ("ويتكوف", "PERS"),
                     ("نتنياهو", "PERS"))
     article = Article(id="d", source="t", body=body, published_at=datetime(2026, 1, 25, tzinfo=timezone.utc))

@@ -461,6 +461,20 @@ def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: 
     drafts.append((keys, draft))
 
 
+def real_events(drafts: list[tuple[list[str], Draft]]) -> list[tuple[list[str], Draft]]:
+    """The drafts that stand for events of their own: a meeting needs two sides (one side alone
+    is a fragment of the real meeting or no meeting at all), and an event whose actors all take
+    part in a fuller one of the same type is that event told again (headline, lead, quote)."""
+    whole = [(keys, d) for keys, d in drafts if d.kind != "CONSULT" or len(set(keys)) >= 2]
+    fuller_first = sorted(range(len(whole)), key=lambda i: -len(set(whole[i][0])))
+    kept: list[int] = []
+    for i in fuller_first:
+        keys, d = whole[i]
+        if not any(whole[j][1].kind == d.kind and set(keys) <= set(whole[j][0]) for j in kept):
+            kept.append(i)
+    return [whole[i] for i in sorted(kept)]
+
+
 def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequence[Entity],
                  versions: dict[str, str], now: datetime,
                  judgements: Mapping[int, Judgement] | None = None) -> list[Event]:
@@ -478,7 +492,7 @@ def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequ
             merge_or_add(drafts, *found)
     ref = ArticleRef(url=article.url, title=article.title or None, published_at=article.published_at)
     events = []
-    for keys, d in drafts:
+    for keys, d in real_events(drafts):
         confidence = d.trigger_probability * sum(d.scores) / len(d.scores)  # every draft has actors
         events.append(Event(
             event_id=event_id(article.id, d.kind, d.mode, d.status, keys), article_id=article.id, source=article.source,
