@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import jsonschema
 
-from hadath.schemas import MODELS, SCHEMA_DIR, Actor, Event, Evidence, json_schema
+from hadath.schemas import MODELS, SCHEMA_DIR, Actor, Article, Event, Evidence, json_schema
 
 
 def test_schema_files_are_generated_from_the_models():
@@ -26,3 +26,11 @@ def test_the_article_schema_rejects_a_missing_body():
     schema = json.loads((SCHEMA_DIR / "article.v1.json").read_text())
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"id": "a", "source": "s"}))
     assert any("body" in e.message for e in errors)
+
+
+def test_saudinewsnet_published_gives_the_publication_time():
+    article = Article.model_validate({"id": "a", "source": "s", "body": "نص", "published": "2015-07-21 02:51:32"})
+    assert article.published_at == datetime(2015, 7, 21, 2, 51, 32)
+    assert article.extra == {"published": "2015-07-21 02:51:32"}
+    odd = Article.model_validate({"id": "a", "source": "s", "body": "نص", "published": "last week"})
+    assert odd.published_at is None and odd.extra == {"published": "last week"}

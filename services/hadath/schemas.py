@@ -38,6 +38,14 @@ def without_nul(value: Any) -> Any:
     return value
 
 
+def _iso_time(value: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 class Article(BaseModel):
     """An article as scrapers publish it to `hadath.articles.v1` (key = id)."""
 
@@ -59,6 +67,8 @@ class Article(BaseModel):
     def _keep_unknown_fields(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = without_nul(data)
+            if "published_at" not in data and _iso_time(data.get("published")):
+                data["published_at"] = data["published"]  # SaudiNewsNet's name for it (kept in extra too)
             known = set(cls.model_fields)
             unknown = {k: v for k, v in data.items() if k not in known}
             if unknown:
