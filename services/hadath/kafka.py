@@ -198,13 +198,13 @@ class LogWatch:
         while time.monotonic() < deadline and not all(consumer.highwater(tp) is not None for tp in remembered):
             for tp, records in (await consumer.getmany(timeout_ms=self.settings.fetch_max_wait_ms,
                                                        max_records=len(remembered))).items():
-                if records and tp not in found:
-                    found[tp] = (records[0].key, records[0].timestamp) if records[0].offset == remembered[tp][0] \
-                        else (None, -1)
+                # Only a record at the very offset tells: a later one means ours was compacted
+                # or aged out (retention), which loses nothing.
+                if records and tp not in found and records[0].offset == remembered[tp][0]:
+                    found[tp] = (records[0].key, records[0].timestamp)
         lost = []
         for tp, (offset, key, timestamp) in remembered.items():
             end = consumer.highwater(tp)
-            # Below the log's start (retention) a record may be gone without any loss.
             if end is not None and (end <= offset or (tp in found and found[tp] != (key, timestamp))):
                 lost.append(tp)
                 self.last.pop(tp, None)

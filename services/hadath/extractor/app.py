@@ -14,8 +14,8 @@ from typing import Sequence
 
 import faust
 import orjson
-from faust.types import TP
 from aiokafka.errors import KafkaError
+from faust.types import TP
 
 from hadath.config import Settings
 from hadath.extractor.fetch_wait import App
@@ -83,7 +83,7 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             m = event.message
             watch.read(m.topic, m.partition, m.offset, m.key, round((m.timestamp or 0) * 1000))  # faust: seconds
             try:
-                valid.append((event, validate_article(event.message.value, limits)))
+                valid.append((event, validate_article(m.value, limits)))
             except InvalidMessage as exc:
                 pending.append(await send_to_dlq(event, exc.reason, exc.detail))
         if valid:
@@ -133,9 +133,9 @@ def create_app(settings: Settings, pipeline: Pipeline) -> faust.App:
             committed = await app.consumer._thread.commit(
                 {TP(tp.topic, tp.partition): 0 for tp in app.consumer.assignment() if tp.topic in topics})
         except KafkaError as exc:
-            committed, reason = False, exc
+            committed = False
+            log.warning("cannot commit the beginning of the lost logs yet: %s", exc)
         if not committed:  # the group is still settling after the restart: next round
-            log.warning("cannot commit the beginning of the lost logs yet (%s)", locals().get("reason", "refused"))
             return
         log.critical("the broker lost the log of %s; exiting to read it again from its beginning",
                      ", ".join(sorted(topics)))
