@@ -37,19 +37,23 @@ def eval_ner(
 
 @eval_app.command("events")
 def eval_events(
-    gold: Path = typer.Option(..., help="gold events (JSONL, with the articles they come from)"),
+    gold: Path = typer.Option(..., help="gold: the judge's JSON (../shared/eval/dev_gold.json), the annotated "
+                                        "corpus (data/events/corpus.jsonl) or the own paragraphs (data/events/gold.jsonl)"),
+    articles: Optional[Path] = typer.Option(None, help="JSONL of the gold's articles (for the judge's JSON and the corpus)"),
     predicted: Optional[Path] = typer.Option(None, help="predicted events JSONL (default: extract now)"),
-    split: Optional[str] = typer.Option(None, help="score only the gold articles of this split (dev, test)"),
+    split: Optional[str] = typer.Option(None, help="own paragraphs only: score this split (dev, test)"),
     ner_model_dir: Optional[Path] = typer.Option(None, help="NER model folder [env HADATH_NER_MODEL_DIR]"),
     event_model_dir: Optional[Path] = typer.Option(None, help="event model folder [env HADATH_EVENT_MODEL_DIR]"),
 ):
-    """Event-level precision/recall/F1 against gold; the last line is JSON."""
+    """Event precision/recall/F1 by the shared judge's matching, per type, with the errors broken
+    down; the last line is JSON."""
+    from hadath.corpora.gold import load_gold
     from hadath.evaluation.events import evaluate_events_file
 
     settings = load_settings(ner_model_dir=ner_model_dir, event_model_dir=event_model_dir)
     try:
-        result = evaluate_events_file(gold, predicted, settings, split)
-    except (FileNotFoundError, ValueError) as exc:
+        result = evaluate_events_file(load_gold(gold, articles, split), predicted, settings)
+    except (FileNotFoundError, ValueError, KeyError, orjson.JSONDecodeError) as exc:
         fail(str(exc))
     for line in result.lines():
         typer.echo(line)

@@ -1,4 +1,10 @@
-"""The project's own event gold (`data/events/gold.jsonl`): one article a line,
+"""Event gold, as the judge (`evaluation/events.py`) reads it, from any of the three forms kept:
+
+- the shared judge's file (`../shared/eval/dev_gold.json`): {"articles": {id: {"published", "events"}}},
+  its articles in a separate JSONL;
+- the annotated corpus (`data/events/corpus.jsonl`, offsets into articles kept in a separate
+  JSONL; `corpora/annotations.py`);
+- the project's own paragraphs (`data/events/gold.jsonl`), articles inside, one a line:
 
     {"article": {...article fields...} | "article_path": "seeds/003_….txt", "published": "2025-12-23",
      "split": "dev" | "test", "events": [{"event_type": "CONSULT", "actors": ["حسن رشاد", "نتنياهو"], …}]}
@@ -13,25 +19,55 @@ from pathlib import Path
 import orjson
 
 from hadath.config import REPO_ROOT
+from hadath.corpora.annotations import gold_file, to_gold
 from hadath.ingest.readers import parse_seed_text
 from hadath.schemas import Article
 
 
 @dataclass(frozen=True)
-class GoldArticle:
-    article: Article
-    split: str
-    events: list[dict]
+class GoldSet:
+    articles: list[Article]
+    judged: dict[str, dict]  # the judge's "articles" mapping
 
 
-def read_gold(path: Path) -> list[GoldArticle]:
+def _jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def _articles(path: Path | None, wanted: set[str], gold: Path) -> dict[str, dict]:
+    if path is None:
+        raise ValueError(f"{gold} holds no article texts: give them with --articles (JSONL)")
+    found = {str(a.get("id")): a for a in _jsonl(path) if str(a.get("id")) in wanted}
+    if missing := wanted - set(found):
+        raise ValueError(f"{path} lacks {len(missing)} gold article(s), e.g. {sorted(missing)[0]}")
+    return found
+
+
+def load_gold(path: Path, articles: Path | None = None, split: str | None = None) -> GoldSet:
+    """Any of the three gold forms; `articles` is the JSONL of the texts for the first two,
+    `split` picks the own paragraphs' dev or test part."""
     if not path.is_file():
         raise FileNotFoundError(f"no such gold file: {path}")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
+    if path.suffix == ".json":
+        judged = orjson.loads(path.read_bytes())["articles"]
+        texts = _articles(articles, set(judged), path)
+        return GoldSet([Article.model_validate(texts[i]) for i in judged], judged)
+    records = _jsonl(path)
+    if records and "sha1" in records[0]:
+        texts = _articles(articles, {r["id"] for r in records}, path)
+        views = [to_gold(r, texts[r["id"]]["body"], texts[r["id"]].get("published")) for r in records]
+        return GoldSet([Article.model_validate(texts[r["id"]]) for r in records], gold_file(views)["articles"])
+    return _paragraphs(records, path, split)
+
+
+def _paragraphs(records: list[dict], path: Path, split: str | None) -> GoldSet:
+    """The own paragraphs: each actor string is a group of one alias."""
+    articles, judged = [], {}
+    for n, item in enumerate(records, 1):
+        if split is not None and item.get("split", "test") != split:
             continue
-        item = orjson.loads(line)
         published = item.get("published")
         published_at = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
         if "article_path" in item:
@@ -44,6 +80,8 @@ def read_gold(path: Path) -> list[GoldArticle]:
         else:
             raise ValueError(f"{path}:{n}: needs 'article' or 'article_path'")
         article = Article.model_validate(fields)
-        events = [{**e, "article_id": article.id} for e in item.get("events", [])]
-        out.append(GoldArticle(article, item.get("split", "test"), events))
-    return out
+        articles.append(article)
+        judged[article.id] = {"published": published, "events": [
+            {"type": e["event_type"], "actors": [[a] for a in e["actors"]],
+             **{k: e[k] for k in ("mode", "status", "date") if e.get(k)}} for e in item.get("events", [])]}
+    return GoldSet(articles, judged)

@@ -1,29 +1,92 @@
-"""Score predicted events against gold (`hadath eval events`; gold format: `corpora/gold.py`).
+"""Events scored the way the shared judge (`../shared/eval/score_events.py`) scores them, with a
+breakdown of the errors (`hadath eval events`).
 
-A predicted event matches a gold one when the article and type agree and their
-actors overlap (one shared actor, compared after normalization, a surface form
-contained in the other counting as shared); each event matches at most once.
+A predicted event matches a gold one when the article and type agree and its actors cover at
+least min(2, number of gold actor groups) of the gold groups: a group is covered when one of its
+aliases occurs in a predicted actor's strings (or the reverse, for strings of 3+ letters), each
+predicted actor covering one group at most. Matching is one-to-one and greedy by coverage,
+required gold events first; a prediction that matches an optional gold event is excused (no
+hit, no false positive). Gold comes as the judge's format: {"articles": {id: {"published",
+"events": [{"type", "actors": [[alias, …], …], "optional"?, "mode"?, "status"?, "date"?}]}}}.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import orjson
 
 from hadath.config import Settings
-from hadath.corpora.gold import read_gold
-from hadath.events.arabic import normalize
+
+if TYPE_CHECKING:
+    from hadath.corpora.gold import GoldSet
+
+MAX_ACTOR_WORDS = 15  # a longer "actor" is a sentence, not a name: it covers nothing
+ATTRIBUTES = ("mode", "status", "date")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+
+
+def norm(text: str | None) -> str:
+    """The judge's normalization: NFKC, alef/yeh/teh marbuta folded, tatweel and marks dropped."""
+    folded = unicodedata.normalize("NFKC", text or "").translate(_FOLD)
+    return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("M"))
+
+
+def actor_strings(event: Mapping) -> list[list[str]]:
+    """One list of normalized strings per predicted actor: text, name and mentions."""
+    out = []
+    for actor in event.get("actors") or []:
+        if isinstance(actor, str):
+            raw = [actor]
+        else:
+            raw = [v for k in ("text", "name", "name_ar", "canonical") for v in _strings(actor.get(k))]
+            raw += [v for v in actor.get("mentions") or actor.get("aliases") or [] if isinstance(v, str)]
+        strings = [s for s in map(norm, raw) if s and len(s.split()) <= MAX_ACTOR_WORDS]
+        if strings:
+            out.append(strings)
+    return out
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    return [value] if isinstance(value, str) else []
+
+
+def covers(group: Sequence[str], strings: Sequence[str]) -> bool:
+    aliases = [norm(a) for a in group]
+    return any(a in s or (len(s) >= 3 and s in a) for a in aliases for s in strings)
+
+
+def coverage(groups: Sequence[Sequence[str]], actors: Sequence[Sequence[str]]) -> int:
+    """Gold actor groups covered by distinct predicted actors (maximum bipartite matching)."""
+    edges = [[j for j, strings in enumerate(actors) if covers(g, strings)] for g in groups]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(edges)))
 
 
 @dataclass
 class EventScores:
     matched: int = 0
-    gold: int = 0
-    predicted: int = 0
+    gold: int = 0  # required gold events
+    predicted: int = 0  # less those excused by an optional gold event
+    excused: int = 0
+    attributes: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ATTRIBUTES})
+    errors: Counter = field(default_factory=Counter)
     per_type: dict[str, Counter] = field(default_factory=dict)
 
     @property
@@ -43,62 +106,98 @@ class EventScores:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
 
     def lines(self) -> list[str]:
-        out = []
-        for kind, c in sorted(self.per_type.items()):
-            p = c["matched"] / c["predicted"] if c["predicted"] else 0.0
-            r = c["matched"] / c["gold"] if c["gold"] else 0.0
-            out.append(f"{kind:10} gold {c['gold']:3} predicted {c['predicted']:3} matched {c['matched']:3} "
-                       f"precision {p:.3f} recall {r:.3f}")
-        out.append(f"{'ALL':10} gold {self.gold:3} predicted {self.predicted:3} matched {self.matched:3}")
+        out = [f"{kind:11} gold {c['gold']:4} predicted {c['predicted']:4} matched {c['matched']:4}"
+               for kind, c in sorted(self.per_type.items())]
+        out.append(f"{'ALL':11} gold {self.gold:4} predicted {self.predicted:4} matched {self.matched:4} "
+                   f"(plus {self.excused} matching optional gold)")
+        e = self.errors
+        out.append(f"missed {self.gold - self.matched}: {e['missed_not_found']} not found, {e['missed_wrong_type']} "
+                   f"found with another type, {e['missed_actors']} found with too few of its actors")
+        out.append(f"false positives {self.predicted - self.matched}: {e['duplicate']} duplicates of a matched "
+                   f"event, {e['spurious']} spurious")
+        out += [f"{k}: {c['correct']}/{c['total']} correct on matched events" for k, c in self.attributes.items()]
         return out
 
 
-def _actor_keys(actors: Iterable) -> set[str]:
-    keys = set()
-    for a in actors:
-        if isinstance(a, dict):
-            keys.update(normalize(v) for v in (a.get("text"), a.get("name")) if v)
-        else:
-            keys.add(normalize(a))
-    return keys
+def _best(gold: Mapping, candidates: Sequence[Mapping], actors: Sequence[list], used: set[int]) -> int | None:
+    need = min(2, len(gold["actors"]))
+    best, best_coverage = None, -1
+    for i, p in enumerate(candidates):
+        if i in used or str(p.get("event_type", "")).upper() != gold["type"]:
+            continue
+        covered = coverage(gold["actors"], actors[i])
+        if covered >= need and covered > best_coverage:
+            best, best_coverage = i, covered
+    return best
 
 
-def actors_overlap(gold: Iterable, predicted: Iterable) -> bool:
-    g, p = _actor_keys(gold), _actor_keys(predicted)
-    return any(a == b or a in b or b in a for a in g for b in p)
+def _why_missed(gold: Mapping, candidates: Sequence[Mapping], actors: Sequence[list]) -> str:
+    need = min(2, len(gold["actors"]))
+    covering = [p for p, a in zip(candidates, actors) if coverage(gold["actors"], a) >= need]
+    if any(str(p.get("event_type", "")).upper() != gold["type"] for p in covering):
+        return "missed_wrong_type"
+    if any(str(p.get("event_type", "")).upper() == gold["type"] for p in candidates):
+        return "missed_actors"
+    return "missed_not_found"
 
 
-def score_events(gold: Sequence[dict], predicted: Sequence[dict]) -> EventScores:
-    """Greedy one-to-one matching; events carry `article_id`, `event_type` and `actors`."""
-    scores = EventScores(gold=len(gold), predicted=len(predicted))
-    used: set[int] = set()
-    for g in gold:
-        scores.per_type.setdefault(g["event_type"], Counter())["gold"] += 1
+def score_events(gold: Mapping[str, Mapping], predicted: Iterable[Mapping]) -> EventScores:
+    """`gold`: the judge's articles mapping; `predicted`: events with `article_id`, `event_type`,
+    `actors` (and mode, status, date, scored on matched events)."""
+    by_article: dict[str, list[Mapping]] = {}
     for p in predicted:
-        scores.per_type.setdefault(p["event_type"], Counter())["predicted"] += 1
-    for g in gold:
-        for i, p in enumerate(predicted):
-            if i not in used and p["article_id"] == g["article_id"] and p["event_type"] == g["event_type"] \
-                    and actors_overlap(g["actors"], p["actors"]):
-                used.add(i)
-                scores.matched += 1
-                scores.per_type[g["event_type"]]["matched"] += 1
-                break
+        if str(p.get("article_id", "")) in gold:
+            by_article.setdefault(str(p["article_id"]), []).append(p)
+    scores = EventScores(predicted=sum(map(len, by_article.values())))
+    for article_id, article in gold.items():
+        candidates = by_article.get(article_id, [])
+        actors = [actor_strings(p) for p in candidates]
+        required = [g for g in article["events"] if not g.get("optional")]
+        optional = [g for g in article["events"] if g.get("optional")]
+        used: set[int] = set()
+        for g in required:
+            counts = scores.per_type.setdefault(g["type"], Counter())
+            counts["gold"] += 1
+            scores.gold += 1
+            best = _best(g, candidates, actors, used)
+            if best is None:
+                scores.errors[_why_missed(g, candidates, actors)] += 1
+                continue
+            used.add(best)
+            scores.matched += 1
+            counts["matched"] += 1
+            for key in ATTRIBUTES:
+                if g.get(key) is not None:
+                    value = candidates[best].get(key)
+                    scores.attributes[key]["total"] += 1
+                    scores.attributes[key]["correct"] += int(
+                        value is not None and str(value)[:len(str(g[key]))] == str(g[key]))
+        matched_required = set(used)
+        for g in optional:
+            best = _best(g, candidates, actors, used)
+            if best is not None:
+                used.add(best)
+                scores.excused += 1
+        for i, p in enumerate(candidates):
+            if i in matched_required or i not in used:
+                scores.per_type.setdefault(str(p.get("event_type", "")).upper(), Counter())["predicted"] += 1
+            if i in used:
+                continue
+            again = any(_best(g, [p], [actors[i]], set()) is not None for g in article["events"])
+            scores.errors["duplicate" if again else "spurious"] += 1
+    scores.predicted -= scores.excused
     return scores
 
 
-def evaluate_events_file(gold_path: Path, predicted_path: Path | None, settings: Settings,
-                         split: str | None = None) -> EventScores:
-    gold_articles = [g for g in read_gold(gold_path) if split is None or g.split == split]
-    gold_events = [e for g in gold_articles for e in g.events]
+def evaluate_events_file(gold: "GoldSet", predicted_path: Path | None, settings: Settings) -> EventScores:
+    """Score a predictions file (JSONL events) against `gold`, or extract its articles now."""
     if predicted_path:
         if not predicted_path.is_file():
             raise FileNotFoundError(f"no such predictions file: {predicted_path}")
-        ids = {g.article.id for g in gold_articles}
-        predicted = [e for e in map(orjson.loads, predicted_path.read_bytes().splitlines()) if e["article_id"] in ids]
+        predicted = map(orjson.loads, predicted_path.read_bytes().splitlines())
     else:
         from hadath.pipeline.run import load_pipeline, run_isolated
 
-        outcomes = run_isolated(load_pipeline(settings), [g.article for g in gold_articles])
-        predicted = [e.model_dump(mode="json") for o in outcomes for e in o.events or []]
-    return score_events(gold_events, predicted)
+        outcomes = run_isolated(load_pipeline(settings), gold.articles)
+        predicted = (e.model_dump(mode="json") for o in outcomes for e in o.events or [])
+    return score_events(gold.judged, predicted)
