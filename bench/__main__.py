@@ -28,7 +28,7 @@ from hadath.ingest.producer import publish_records
 from hadath.ingest.readers import SourceRecord, read_paths
 from hadath.nlp.ner import inference_hardware
 from hadath.pipeline.document import Document
-from hadath.pipeline.run import load_models, nlp_pipeline
+from hadath.pipeline.run import load_pipeline
 from hadath.pipeline.stages import Tag
 from hadath.sink.store import open_store
 from hadath.text import split_words
@@ -76,8 +76,8 @@ def stage_figures(records: list[SourceRecord]) -> dict:
     raws = [orjson.dumps(r.fields) for r in records]
     articles, parse_s = timed(lambda: [validate_article(raw) for raw in raws])
     settings = load_settings()
-    tagger, classifier = load_models(settings.ner_model_dir, settings.event_model_dir)
-    pipeline = nlp_pipeline(tagger, classifier)
+    pipeline = load_pipeline(settings)
+    tagger = pipeline.stages[1].tagger
     docs = [Document(a) for a in articles]
     batches = [docs[i:i + settings.batch_size] for i in range(0, len(docs), settings.batch_size)]
     n = len(records)

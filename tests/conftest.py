@@ -32,9 +32,10 @@ def trigger_classifier():
 @pytest.fixture(scope="session")
 def pipeline(tagger, trigger_classifier):
     """The extraction pipeline with the shipped models: NER plus the event model."""
+    from hadath.events.participants import EventHeads
     from hadath.pipeline.run import nlp_pipeline
 
-    return nlp_pipeline(tagger, trigger_classifier)
+    return nlp_pipeline(tagger, trigger_classifier, heads=EventHeads.load(MODELS / "events"))
 
 
 @pytest.fixture()

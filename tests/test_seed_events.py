@@ -74,10 +74,12 @@ def spans_of(analysis) -> list[tuple]:
     return [(e.text, e.type, e.start, e.end) for e in analysis.entities]
 
 
-def test_with_calls_per_article_an_article_gets_the_same_analysis_alone_and_batched(tagger, trigger_classifier):
+def test_with_calls_per_article_an_article_gets_the_same_analysis_alone_and_batched(tagger, trigger_classifier,
+                                                                                     pipeline):
     """Event ids hang on the entities and the trigger judgements; a redelivered article comes in
     a new batch. With `batch_across_articles` off, its outputs cannot depend on batch-mates."""
-    per_article = nlp_pipeline(tagger, trigger_classifier, batch_across_articles=False)
+    per_article = nlp_pipeline(tagger, trigger_classifier, batch_across_articles=False,
+                               heads=pipeline.stages[-1].heads)
     articles = seed_articles()
 
     def dumped(events):  # all but the extraction time

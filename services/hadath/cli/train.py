@@ -108,3 +108,32 @@ def train_events(
     except (FileNotFoundError, ValueError) as exc:
         fail(str(exc))
     typer.echo(orjson.dumps(figures).decode())
+
+
+@train_app.command("participants")
+def train_participants(
+    corpus: Path = typer.Option(REPO_ROOT / "data" / "events" / "corpus.jsonl", help="the annotated event corpus"),
+    articles: Path = typer.Option(SAUDINEWSNET, help="articles holding the corpus's texts (picked by id)"),
+    ner_model_dir: Optional[Path] = typer.Option(None, help="NER model folder"),
+    out: Optional[Path] = typer.Option(None, help="event model folder (default: the configured one)"),
+    overwrite: bool = typer.Option(False, help="replace heads the folder already has"),
+):
+    """Train the role and keep heads of the event model on the annotated corpus; prints the
+    out-of-fold judge figures, last line JSON."""
+    from hadath.events.participants import EventHeads
+    from hadath.training.participants import train as run_training
+
+    setup_logging()
+    settings = load_settings(ner_model_dir=ner_model_dir, event_model_dir=out)
+    folder = settings.event_model_dir
+    if (folder / EventHeads.FILE).is_file() and not overwrite:
+        fail(f"{folder} already has participant heads: pass --overwrite to replace them, or --out another "
+             "copy of the event model folder")
+    for path in (corpus, articles):
+        if not path.is_file():
+            fail(f"no such file: {path}")
+    try:
+        figures = run_training(corpus, articles, settings, folder)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(orjson.dumps(figures).decode())

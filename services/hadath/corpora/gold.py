@@ -1,7 +1,7 @@
 """Event gold, as the judge (`evaluation/events.py`) reads it, from any of the three forms kept:
 
 - the shared judge's file (`../shared/eval/dev_gold.json`): {"articles": {id: {"published", "events"}}},
-  its articles in a separate JSONL;
+  its articles in a separate JSONL (.jsonl.gz too);
 - the annotated corpus (`data/events/corpus.jsonl`, offsets into articles kept in a separate
   JSONL; `corpora/annotations.py`);
 - the project's own paragraphs (`data/events/gold.jsonl`), articles inside, one a line:
@@ -20,7 +20,7 @@ import orjson
 
 from hadath.config import REPO_ROOT
 from hadath.corpora.annotations import gold_file, to_gold
-from hadath.ingest.readers import parse_seed_text
+from hadath.ingest.readers import parse_seed_text, read_file
 from hadath.schemas import Article
 
 
@@ -39,7 +39,9 @@ def _jsonl(path: Path) -> list[dict]:
 def _articles(path: Path | None, wanted: set[str], gold: Path) -> dict[str, dict]:
     if path is None:
         raise ValueError(f"{gold} holds no article texts: give them with --articles (JSONL)")
-    found = {str(a.get("id")): a for a in _jsonl(path) if str(a.get("id")) in wanted}
+    if not path.is_file():
+        raise FileNotFoundError(f"no such articles file: {path}")
+    found = {str(r.fields.get("id")): r.fields for r in read_file(path) if str(r.fields.get("id")) in wanted}
     if missing := wanted - set(found):
         raise ValueError(f"{path} lacks {len(missing)} gold article(s), e.g. {sorted(missing)[0]}")
     return found

@@ -148,45 +148,59 @@ def score_events(gold: Mapping[str, Mapping], predicted: Iterable[Mapping]) -> E
     for p in predicted:
         if str(p.get("article_id", "")) in gold:
             by_article.setdefault(str(p["article_id"]), []).append(p)
-    scores = EventScores(predicted=sum(map(len, by_article.values())))
+    scores = EventScores()
     for article_id, article in gold.items():
-        candidates = by_article.get(article_id, [])
-        actors = [actor_strings(p) for p in candidates]
-        required = [g for g in article["events"] if not g.get("optional")]
-        optional = [g for g in article["events"] if g.get("optional")]
-        used: set[int] = set()
-        for g in required:
-            counts = scores.per_type.setdefault(g["type"], Counter())
-            counts["gold"] += 1
-            scores.gold += 1
-            best = _best(g, candidates, actors, used)
-            if best is None:
-                scores.errors[_why_missed(g, candidates, actors)] += 1
-                continue
-            used.add(best)
-            scores.matched += 1
-            counts["matched"] += 1
-            for key in ATTRIBUTES:
-                if g.get(key) is not None:
-                    value = candidates[best].get(key)
-                    scores.attributes[key]["total"] += 1
-                    scores.attributes[key]["correct"] += int(
-                        value is not None and str(value)[:len(str(g[key]))] == str(g[key]))
-        matched_required = set(used)
-        for g in optional:
-            best = _best(g, candidates, actors, used)
-            if best is not None:
-                used.add(best)
-                scores.excused += 1
-        for i, p in enumerate(candidates):
-            if i in matched_required or i not in used:
-                scores.per_type.setdefault(str(p.get("event_type", "")).upper(), Counter())["predicted"] += 1
-            if i in used:
-                continue
-            again = any(_best(g, [p], [actors[i]], set()) is not None for g in article["events"])
-            scores.errors["duplicate" if again else "spurious"] += 1
-    scores.predicted -= scores.excused
+        judge_article(article, by_article.get(article_id, []), scores)
     return scores
+
+
+def judge_article(article: Mapping, candidates: Sequence[Mapping], scores: EventScores) -> list[str]:
+    """Judge one article's predictions into `scores`; what each prediction was: hit, excused
+    (matches optional gold), duplicate or spurious."""
+    actors = [actor_strings(p) for p in candidates]
+    required = [g for g in article["events"] if not g.get("optional")]
+    optional = [g for g in article["events"] if g.get("optional")]
+    used: set[int] = set()
+    for g in required:
+        counts = scores.per_type.setdefault(g["type"], Counter())
+        counts["gold"] += 1
+        scores.gold += 1
+        best = _best(g, candidates, actors, used)
+        if best is None:
+            scores.errors[_why_missed(g, candidates, actors)] += 1
+            continue
+        used.add(best)
+        scores.matched += 1
+        counts["matched"] += 1
+        for key in ATTRIBUTES:
+            if g.get(key) is not None:
+                value = candidates[best].get(key)
+                scores.attributes[key]["total"] += 1
+                scores.attributes[key]["correct"] += int(
+                    value is not None and str(value)[:len(str(g[key]))] == str(g[key]))
+    hits = set(used)
+    for g in optional:
+        best = _best(g, candidates, actors, used)
+        if best is not None:
+            used.add(best)
+    outcomes = []
+    for i, p in enumerate(candidates):
+        if i in hits:
+            outcomes.append("hit")
+        elif i in used:
+            outcomes.append("excused")
+        elif any(_best(g, [p], [actors[i]], set()) is not None for g in article["events"]):
+            outcomes.append("duplicate")
+        else:
+            outcomes.append("spurious")
+        if outcomes[-1] != "excused":
+            scores.per_type.setdefault(str(p.get("event_type", "")).upper(), Counter())["predicted"] += 1
+            scores.predicted += 1
+            if outcomes[-1] != "hit":
+                scores.errors[outcomes[-1]] += 1
+        else:
+            scores.excused += 1
+    return outcomes
 
 
 def evaluate_events_file(gold: "GoldSet", predicted_path: Path | None, settings: Settings) -> EventScores:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
+import numpy as np
 from hadath.events import gazetteer
 from hadath.events.arabic import normalize, without_proclitic
 from hadath.events.dates import resolve_dates
@@ -23,6 +24,15 @@ from hadath.events.lexicon import (
     PRIORITY,
     REPORTED,
     lexicon_kind,
+)
+from hadath.events.participants import (
+    ArticleIndex,
+    Candidate,
+    EventHeads,
+    Site,
+    choose,
+    event_features,
+    position_near,
 )
 from hadath.events.triggers import NONE, Judgement
 from hadath.schemas import Actor, Article, ArticleRef, Event, Evidence, Location
@@ -55,8 +65,10 @@ class Draft:
     date: date | None
     date_text: str | None
     location: Location | None
-    scores: list[float] = field(default_factory=list)  # NER scores of the actors
+    scores: list[float] = field(default_factory=list)  # NER scores of the actors, or the role head's
     trigger_probability: float = 1.0  # the classifier's, 1.0 without one
+    site: Site | None = None  # where it was first told
+    sites: int = 1  # how many clauses tell it
 
 
 def content_end(body: str) -> int:
@@ -75,6 +87,17 @@ def find_trigger(words: Sequence[Word], judgements: Mapping[int, Judgement] | No
     the clause wins (Arabic news is verb-first: in "أفرجت … عن سالا بعد احتجازها" the release is
     the event, the detention background), unless it only reports ("كشف البيت الأبيض عن عقد
     اجتماع"); otherwise the strongest type by PRIORITY."""
+    found = clause_triggers(words, judgements)
+    if not found:
+        return None
+    opening = next((w for w in words if w.text not in "،,:-" and normalize(w.text) not in _LEADING_PARTICLES), None)
+    if found[0].word == opening and found[0].kind != "STATEMENT":
+        return found[0]
+    return min(found, key=lambda t: PRIORITY.index(t.kind))
+
+
+def clause_triggers(words: Sequence[Word], judgements: Mapping[int, Judgement] | None = None) -> list[Trigger]:
+    """Every trigger of the words that the classifier (when given) does not reject, in text order."""
     found: list[Trigger] = []
     for word in words:
         kind, probability = lexicon_kind(word), 1.0
@@ -86,12 +109,7 @@ def find_trigger(words: Sequence[Word], judgements: Mapping[int, Judgement] | No
                 continue
             kind, probability = judged.kind, judged.probability
         found.append(Trigger(kind, word, probability))
-    if not found:
-        return None
-    opening = next((w for w in words if w.text not in "،,:-" and normalize(w.text) not in _LEADING_PARTICLES), None)
-    if found[0].word == opening and found[0].kind != "STATEMENT":
-        return found[0]
-    return min(found, key=lambda t: PRIORITY.index(t.kind))
+    return found
 
 
 def event_sentences(body: str) -> list[Sentence]:
@@ -308,11 +326,11 @@ def group_actors(words: Sequence[Word], entities: Sequence[Entity]) -> list[tupl
     return out
 
 
-def assign_sides(kind: str, actors: list[tuple[int, str, Actor]], trigger: Trigger) -> list[tuple[str, Actor]]:
+def assign_sides(kind: str, actors: list[tuple[int, str, Actor]], trigger_start: int) -> list[tuple[str, Actor]]:
     if kind in SYMMETRIC or len(actors) < 2:
         side_of = {i: "participant" if kind in SYMMETRIC else "source" for i in range(len(actors))}
     else:
-        before = [i for i, (pos, _, _) in enumerate(actors) if pos < trigger.word.start]
+        before = [i for i, (pos, _, _) in enumerate(actors) if pos < trigger_start]
         source = before[-1] if before else 0
         others = [i for i in range(len(actors)) if i != source]
         side_of = {source: "source", others[0]: "target"}
@@ -383,36 +401,45 @@ def evidence(body: str, sentence_span: tuple[int, int], trigger: Word) -> Eviden
 def span_event(article: Article, span: tuple[int, int], sentence_span: tuple[int, int], trigger: Trigger,
                words: Sequence[Word], entities: Sequence[Entity], people: dict[str, str],
                profiles: dict[str, Profile], published: date | None,
-               subject: tuple[str, Actor, float] | None = None) -> tuple[list[str], Draft] | None:
+               subject: tuple[str, Actor, float] | None = None, empty_ok: bool = False
+               ) -> tuple[list[str], Draft] | None:
     """The event a trigger makes with the actors of `span` (one clause, or the whole sentence);
-    `subject` (key, actor, score) acts when no actor precedes the trigger (an elided subject)."""
+    `subject` (key, actor, score) acts when no actor precedes the trigger (an elided subject).
+    With `empty_ok` an event without actors is kept too (the role head finds them elsewhere)."""
     body = article.body
     actors, scores, location = span_actors(body, span, words, entities, people, profiles)
     if subject and subject[0] not in {k for _, k, _ in actors} and \
             not any(pos < trigger.word.start for pos, _, _ in actors):
         actors, scores = [(span[0], subject[0], subject[1]), *actors], [subject[2], *scores]
-    if not actors or (trigger.kind == "STATEMENT" and all(a.type in ("GPE", "NORP") for _, _, a in actors)):
+    if not empty_ok and (not actors or (
+            trigger.kind == "STATEMENT" and all(a.type in ("GPE", "NORP") for _, _, a in actors))):
         return None
     text = body[span[0]:span[1]]
     status = event_status(text)
     if status == "occurred" and REPORTED.search(body[sentence_span[0]:span[0]]):
         status = "reported"  # "نقلت صحيفة … عن مسؤولين أن الوفد وصل": the cue precedes the clause
     dates = resolve_dates(text, published, future=status == "planned")
-    sided = assign_sides(trigger.kind, actors, trigger)
-    return [k for k, _ in sided], Draft(
+    sided = assign_sides(trigger.kind, actors, trigger.word.start)
+    keys = [k for k, _ in sided]
+    side = {a.side: k for k, a in sided}
+    site = Site(trigger.kind, trigger.word.start, trigger.probability, span, sentence_span, tuple(keys),
+                side.get("source"), side.get("target"))
+    return keys, Draft(
         kind=trigger.kind, mode=consult_mode(words, trigger), status=status,
         actors=[a for _, a in sided],
         evidence=evidence(body, sentence_span, trigger.word),
         date=dates[0].date if dates else None, date_text=dates[0].text if dates else None,
-        location=location, scores=scores, trigger_probability=trigger.probability,
+        location=location, scores=scores, trigger_probability=trigger.probability, site=site,
     )
 
 
 def sentence_events(article: Article, sentence: Sentence, entities: Sequence[Entity],
                     people: dict[str, str], profiles: dict[str, Profile], published: date | None,
-                    judgements: Mapping[int, Judgement] | None = None) -> list[tuple[list[str], Draft]]:
+                    judgements: Mapping[int, Judgement] | None = None,
+                    empty_ok: bool = False) -> list[tuple[list[str], Draft]]:
     """One event per clause that has a trigger and actors ("وقال نتنياهو إن الاجتماع كان مثمرا" is
-    his statement only); when no clause has both, one event for the sentence."""
+    his statement only); when no clause has both, one event for the sentence. With `empty_ok`,
+    one per clause with a trigger."""
     span, words = (sentence.start, sentence.end), sentence.words
     if len(words) < MIN_SENTENCE_WORDS:
         return []
@@ -421,12 +448,19 @@ def sentence_events(article: Article, sentence: Sentence, entities: Sequence[Ent
     subject = None
     for clause_start, clause_end, coordinated in clauses(article.body, span, words):
         clause = (clause_start, clause_end)
-        trigger = find_trigger([w for w in words if clause[0] <= w.start < clause[1]], judgements)
+        clause_words = [w for w in words if clause[0] <= w.start < clause[1]]
+        trigger = find_trigger(clause_words, judgements)
         if trigger is None:
             continue
-        found = span_event(article, clause, span, trigger, *context, subject if coordinated else None)
+        found = span_event(article, clause, span, trigger, *context, subject if coordinated else None, empty_ok)
         per_clause.append(found)
-        if found:
+        if empty_ok:  # the heads judge every other type the clause's words tell too
+            kinds = {trigger.kind}
+            for other in clause_triggers(clause_words, judgements):
+                if other.kind not in kinds:
+                    kinds.add(other.kind)
+                    per_clause.append(span_event(article, clause, span, other, *context, None, empty_ok))
+        if found and found[0]:
             keys, draft = found
             source = next((i for i, a in enumerate(draft.actors) if a.side == "source"), 0)
             subject = (keys[source], draft.actors[source].model_copy(update={"side": "participant"}),
@@ -457,6 +491,7 @@ def merge_or_add(drafts: list[tuple[list[str], Draft]], keys: list[str], draft: 
             known.location = known.location or draft.location
             known.scores.extend(draft.scores)
             known.trigger_probability = max(known.trigger_probability, draft.trigger_probability)
+            known.sites += draft.sites
             return
     drafts.append((keys, draft))
 
@@ -475,24 +510,52 @@ def real_events(drafts: list[tuple[list[str], Draft]]) -> list[tuple[list[str], 
     return [whole[i] for i in sorted(kept)]
 
 
+def article_candidates(body: str, sentences: Sequence[Sentence], entities: Sequence[Entity],
+                       people: dict[str, str], profiles: dict[str, Profile]) -> list[Candidate]:
+    """Every actor the event sentences name, once, with the sentences' mentions of it."""
+    found: dict[str, Candidate] = {}
+    for sentence in sentences:
+        actors, scores, _ = span_actors(body, (sentence.start, sentence.end), sentence.words, entities, people,
+                                        profiles)
+        for (position, key, actor), score in zip(actors, scores):
+            candidate = found.setdefault(key, Candidate(key, actor))
+            candidate.mentions.append(position)
+            candidate.score = max(candidate.score, score)
+    return list(found.values())
+
+
+def with_participants(keys: list[str], draft: Draft, candidates: Sequence[Candidate], index: ArticleIndex,
+                      heads: EventHeads) -> tuple[list[str], Draft]:
+    """The draft with the participants the role head chooses among all the article's actors
+    (their probabilities as its scores), sided by where each is named near the trigger."""
+    site = draft.site
+    chosen = choose(site, candidates, index, heads.roles, heads.role_threshold)
+    probability = {c.key: p for c, p in chosen}
+    placed = sorted((position_near(c, site), c.key, c.actor) for c, _ in chosen)
+    sided = assign_sides(draft.kind, placed, site.trigger_start)
+    return [k for k, _ in sided], replace(draft, actors=[a for _, a in sided],
+                                          scores=[probability[k] for k, _ in sided])
+
+
+def keeps(draft: Draft, index: ArticleIndex, heads: EventHeads) -> float:
+    """The keep head's probability that a merged draft is a real event."""
+    return float(heads.keep(np.array([event_features(
+        draft.kind, draft.status, draft.scores, draft.sites, index.sentence_of(draft.evidence.start),
+        draft.trigger_probability, [a.type for a in draft.actors])]))[0])
+
+
 def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequence[Entity],
                  versions: dict[str, str], now: datetime,
-                 judgements: Mapping[int, Judgement] | None = None) -> list[Event]:
+                 judgements: Mapping[int, Judgement] | None = None, heads: EventHeads | None = None) -> list[Event]:
     """Events of one article's `event_sentences`; mentions of one event in several sentences
     merge into one record. `judgements` are the trigger classifier's, by trigger start offset
-    (without them the lexicon alone decides)."""
-    published = article.published_at.date() if article.published_at else None
-    people = canonical_people(entities)
-    known = {normalize(e.text) for e in entities}
-    entities = [resolve_entity(e, people, known) for e in entities]
-    profiles = article_profiles(article.body, entities)
-    drafts: list[tuple[list[str], Draft]] = []
-    for sentence in sentences:
-        for found in sentence_events(article, sentence, entities, people, profiles, published, judgements):
-            merge_or_add(drafts, *found)
+    (without them the lexicon alone decides); `heads` choose the participants among all the
+    article's actors and the events that stand (without them, the clause's actors and the
+    rules' filters)."""
+    drafts = merged_drafts(read_article(article, sentences, entities, judgements, empty_ok=heads is not None), heads)
     ref = ArticleRef(url=article.url, title=article.title or None, published_at=article.published_at)
     events = []
-    for keys, d in real_events(drafts):
+    for keys, d in drafts:
         confidence = d.trigger_probability * sum(d.scores) / len(d.scores)  # every draft has actors
         events.append(Event(
             event_id=event_id(article.id, d.kind, d.mode, d.status, keys), article_id=article.id, source=article.source,
@@ -501,3 +564,42 @@ def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequ
             model=versions, extracted_at=now,
         ))
     return events
+
+
+@dataclass
+class Told:
+    """An article as the rules read it: its actors, and a draft for each clause that tells an event."""
+
+    index: ArticleIndex
+    candidates: list[Candidate]
+    clauses: list[tuple[list[str], Draft]]
+
+
+def read_article(article: Article, sentences: Sequence[Sentence], entities: Sequence[Entity],
+                 judgements: Mapping[int, Judgement] | None = None, empty_ok: bool = False) -> Told:
+    """Each clause's draft with the clause's actors (`empty_ok`: drafts without any too)."""
+    published = article.published_at.date() if article.published_at else None
+    people = canonical_people(entities)
+    known = {normalize(e.text) for e in entities}
+    entities = [resolve_entity(e, people, known) for e in entities]
+    profiles = article_profiles(article.body, entities)
+    clauses = [found for sentence in sentences for found in sentence_events(
+        article, sentence, entities, people, profiles, published, judgements, empty_ok=empty_ok)]
+    candidates = article_candidates(article.body, sentences, entities, people, profiles) if empty_ok else []
+    return Told(ArticleIndex(article.body, article.title), candidates, clauses)
+
+
+def merged_drafts(told: Told, heads: EventHeads | None = None, keep: bool = True) -> list[tuple[list[str], Draft]]:
+    """The drafts `build_events` makes events of: participants chosen (with `heads`), mentions of
+    one event merged, the rules' filters, then the keep head's (unless `keep` is False)."""
+    drafts: list[tuple[list[str], Draft]] = []
+    for keys, draft in told.clauses:
+        draft = replace(draft, actors=list(draft.actors), scores=list(draft.scores))  # told stays as read
+        if heads is not None:
+            keys, draft = with_participants(keys, draft, told.candidates, told.index, heads)
+        if keys:
+            merge_or_add(drafts, keys, draft)
+    drafts = real_events(drafts)
+    if heads is not None and keep:
+        drafts = [(keys, d) for keys, d in drafts if keeps(d, told.index, heads) >= heads.keep_threshold]
+    return drafts

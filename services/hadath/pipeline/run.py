@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from hadath.config import Settings
+from hadath.events.participants import EventHeads
 from hadath.events.triggers import TriggerClassifier
 from hadath.pipeline.document import Document
 from hadath.pipeline.stages import RULES_VERSION, BuildEvents, JudgeTriggers, Segment, Stage, Tag
@@ -37,11 +38,12 @@ class Pipeline:
 NOOP = Pipeline(stages=(), versions={"extractor": "noop"})
 
 
-def nlp_pipeline(tagger, classifier: TriggerClassifier, batch_across_articles: bool = True) -> Pipeline:
+def nlp_pipeline(tagger, classifier: TriggerClassifier, batch_across_articles: bool = True,
+                 heads: EventHeads | None = None) -> Pipeline:
     versions = {"ner": f"{tagger.version}+{tagger.decoding}", "classifier": classifier.version,
-                "events": RULES_VERSION}
-    return Pipeline((Segment(), Tag(tagger, batch_across_articles), JudgeTriggers(classifier), BuildEvents(versions)),
-                    versions)
+                "events": RULES_VERSION + (f"+{heads.version}" if heads else "")}
+    return Pipeline((Segment(), Tag(tagger, batch_across_articles), JudgeTriggers(classifier),
+                     BuildEvents(versions, heads)), versions)
 
 
 def load_models(ner_model_dir: Path, event_model_dir: Path):
@@ -62,7 +64,7 @@ def load_pipeline(settings: Settings) -> Pipeline:
     if settings.extractor == "noop":
         return NOOP
     tagger, classifier = load_models(settings.ner_model_dir, settings.event_model_dir)
-    return nlp_pipeline(tagger, classifier, settings.batch_across_articles)
+    return nlp_pipeline(tagger, classifier, settings.batch_across_articles, EventHeads.load(settings.event_model_dir))
 
 
 @dataclass(frozen=True)

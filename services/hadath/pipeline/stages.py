@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 from typing import Protocol, Sequence
 
 from hadath.events.lexicon import lexicon_kind
+from hadath.events.participants import EventHeads
 from hadath.events.rules import build_events, event_sentences
 from hadath.events.triggers import TriggerClassifier
 from hadath.pipeline.document import Document
 
-RULES_VERSION = "events-rules-2"
+RULES_VERSION = "events-rules-3"
 
 
 class Stage(Protocol):
@@ -70,14 +71,17 @@ class JudgeTriggers:
 
 
 class BuildEvents:
-    """The event rules: actors, sides, status, mode, dates, places; mentions merged."""
+    """The event rules and heads: participants among all the article's actors, sides, status,
+    mode, dates, places; mentions merged; the events that stand."""
 
     name = "rules"
 
-    def __init__(self, versions: dict[str, str]):
+    def __init__(self, versions: dict[str, str], heads: EventHeads | None = None):
         self.versions = versions
+        self.heads = heads
 
     def __call__(self, docs: Sequence[Document]) -> None:
         now = datetime.now(timezone.utc)
         for doc in docs:
-            doc.events = build_events(doc.article, doc.sentences, doc.entities, self.versions, now, doc.judgements)
+            doc.events = build_events(doc.article, doc.sentences, doc.entities, self.versions, now, doc.judgements,
+                                      self.heads)
