@@ -30,13 +30,14 @@ class GoldSet:
     judged: dict[str, dict]  # the judge's "articles" mapping
 
 
-def _jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def _articles(path: Path | None, wanted: set[str], gold: Path) -> dict[str, dict]:
+def articles_by_id(path: Path | None, wanted: set[str], gold: Path) -> dict[str, dict]:
+    """The fields of the `wanted` articles of a JSONL(.gz) file; every one must be there."""
     if path is None:
         raise ValueError(f"{gold} holds no article texts: give them with --articles (JSONL)")
     if not path.is_file():
@@ -54,11 +55,11 @@ def load_gold(path: Path, articles: Path | None = None, split: str | None = None
         raise FileNotFoundError(f"no such gold file: {path}")
     if path.suffix == ".json":
         judged = orjson.loads(path.read_bytes())["articles"]
-        texts = _articles(articles, set(judged), path)
+        texts = articles_by_id(articles, set(judged), path)
         return GoldSet([Article.model_validate(texts[i]) for i in judged], judged)
-    records = _jsonl(path)
+    records = read_jsonl(path)
     if records and "sha1" in records[0]:
-        texts = _articles(articles, {r["id"] for r in records}, path)
+        texts = articles_by_id(articles, {r["id"] for r in records}, path)
         views = [to_gold(r, texts[r["id"]]["body"], texts[r["id"]].get("published")) for r in records]
         return GoldSet([Article.model_validate(texts[r["id"]]) for r in records], gold_file(views)["articles"])
     return _paragraphs(records, path, split)

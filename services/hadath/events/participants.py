@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from hadath.events.arabic import normalize
-from hadath.events.lexicon import PRIORITY
+from hadath.events.lexicon import COMPLEMENTIZER, PRIORITY
 from hadath.schemas import Actor
 from hadath.text import split_sentences
 
@@ -34,7 +34,6 @@ ACTOR_TYPES = ("PER", "ORG", "GPE", "NORP")
 MAX_PARTICIPANTS = 6  # a summit names more, but they are seldom all parties to one act
 _WITH = re.compile(r"(?:^|\s)(?:مع|ومع|بين)\s+(?:\S+\s+){0,2}$")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:على|عن|إلى|الى|من|في|لدى|ضد)\s+$|(?:^|\s)[وف]?[بل]$")
-_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:إن|أن|بأن|إنه|أنه|بأنه)(?!\w)")
 
 
 @dataclass
@@ -93,7 +92,7 @@ def pair_features(site: Site, candidate: Candidate, candidates: Sequence[Candida
     first = candidate.mentions[0]
     name = normalize(candidate.actor.name or candidate.actor.text)
     in_sentence = sum(1 for c in candidates if any(s_start <= m < s_end for m in c.mentions))
-    crosses = nearest is not None and bool(_COMPLEMENTIZER.search(body[min(nearest, trigger):max(nearest, trigger)]))
+    crosses = nearest is not None and bool(COMPLEMENTIZER.search(body[min(nearest, trigger):max(nearest, trigger)]))
     return [
         float(any(site.clause[0] <= m < site.clause[1] for m in candidate.mentions)),
         float(bool(same)),

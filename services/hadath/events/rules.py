@@ -17,6 +17,7 @@ from hadath.events.arabic import normalize, without_proclitic
 from hadath.events.dates import resolve_dates
 from hadath.events.lexicon import (
     CANCELLED,
+    COMPLEMENTIZER,
     FURNITURE,
     FUTURE_INDEX,
     MODE_INDEX,
@@ -345,18 +346,13 @@ def event_id(article_id: str, kind: str, mode: str | None, status: str, actor_ke
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
-# Complementizers open reported speech: "قال X اليوم إن Y التقى Z" holds two events, X's statement
-# and Y's meeting, each with its own actors and date.
-_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:إن|أن|بأن|إنه|أنه|بأنه)(?!\w)")
-
-
 def clauses(body: str, span: tuple[int, int], words: Sequence[Word]) -> list[tuple[int, int, bool]]:
     """(start, end, coordinated) of the clauses of the sentence at `span` (its `words` given), in
     body offsets. They are cut at each complementizer and before a trigger joined by a comma and
     و/ف ("اتهمت الحكومة …، وطالبت مجلس الأمن …"); those coordinated clauses share the first
     one's subject."""
     start, end = span
-    cuts = {start + m.start(): False for m in _COMPLEMENTIZER.finditer(body[start:end])}
+    cuts = {start + m.start(): False for m in COMPLEMENTIZER.finditer(body[start:end])}
     cuts.update({w.start: True for before, w in zip(words, words[1:])
                  if before.text in ("،", ",") and w.text[:1] in ("و", "ف") and lexicon_kind(w)})
     bounds = sorted(cuts.items())
@@ -537,11 +533,15 @@ def with_participants(keys: list[str], draft: Draft, candidates: Sequence[Candid
                                           scores=[probability[k] for k, _ in sided])
 
 
+def keep_features(draft: Draft, index: ArticleIndex) -> list[float]:
+    """What the keep head reads of a merged draft."""
+    return event_features(draft.kind, draft.status, draft.scores, draft.sites, index.sentence_of(draft.evidence.start),
+                          draft.trigger_probability, [a.type for a in draft.actors])
+
+
 def keeps(draft: Draft, index: ArticleIndex, heads: EventHeads) -> float:
     """The keep head's probability that a merged draft is a real event."""
-    return float(heads.keep(np.array([event_features(
-        draft.kind, draft.status, draft.scores, draft.sites, index.sentence_of(draft.evidence.start),
-        draft.trigger_probability, [a.type for a in draft.actors])]))[0])
+    return float(heads.keep(np.array([keep_features(draft, index)]))[0])
 
 
 def build_events(article: Article, sentences: Sequence[Sentence], entities: Sequence[Entity],

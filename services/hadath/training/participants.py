@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import orjson
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 from hadath.corpora.annotations import to_gold
+from hadath.corpora.gold import articles_by_id, read_jsonl
 from hadath.evaluation.events import EventScores, actor_strings, covers, judge_article
-from hadath.events.participants import EventHeads, Mlp, event_features, pair_features
-from hadath.events.rules import Told, merged_drafts, read_article
+from hadath.events.participants import EventHeads, Mlp, pair_features
+from hadath.events.rules import Told, keep_features, merged_drafts, read_article
 from hadath.schemas import Article
 
 log = logging.getLogger(__name__)
@@ -84,9 +84,8 @@ def assembled(examples: Sequence[Example], heads: EventHeads) -> list[list[tuple
     for ex in examples:
         drafts = []
         for _, d in merged_drafts(ex.told, heads, keep=False):
-            features = event_features(d.kind, d.status, d.scores, d.sites, ex.told.index.sentence_of(d.evidence.start),
-                                      d.trigger_probability, [a.type for a in d.actors])
-            drafts.append((features, {"event_type": d.kind, "actors": [a.model_dump() for a in d.actors]}))
+            drafts.append((keep_features(d, ex.told.index),
+                           {"event_type": d.kind, "actors": [a.model_dump() for a in d.actors]}))
         out.append(drafts)
     return out
 
@@ -147,18 +146,12 @@ def train_heads(examples: Sequence[Example], version: str, seed: int = 13, hidde
 def corpus_examples(corpus: Path, articles: Path, pipeline) -> list[Example]:
     """The corpus's articles (picked by id from `articles`) read by the pipeline's model stages
     and the rules."""
-    from hadath.ingest.readers import read_file
     from hadath.pipeline.document import Document
 
-    records = {r["id"]: r for r in map(orjson.loads, corpus.read_bytes().splitlines()) if r}
-    found = {}
-    for record in read_file(articles):
-        if str(record.fields.get("id")) in records:
-            found[record.fields["id"]] = Article.model_validate(record.fields)
-    if missing := set(records) - set(found):
-        raise ValueError(f"{articles} lacks {len(missing)} corpus article(s), e.g. {sorted(missing)[0]}")
+    records = {r["id"]: r for r in read_jsonl(corpus)}
+    texts = articles_by_id(articles, set(records), corpus)
     out = []
-    ordered = [found[i] for i in sorted(records)]
+    ordered = [Article.model_validate(texts[i]) for i in sorted(records)]
     for start in range(0, len(ordered), 32):
         docs = [Document(a) for a in ordered[start:start + 32]]
         for stage in pipeline.stages[:-1]:  # all but the rules, which read the article here
