@@ -76,6 +76,14 @@ def test_gold_loads_from_the_judges_file_the_corpus_and_the_paragraphs(tmp_path)
         assert score_events(gold.judged, prediction).f1 == 1.0
     with pytest.raises(ValueError, match="--articles"):
         load_gold(corpus)
+    not_gold = tmp_path / "other.json"
+    not_gold.write_bytes(b'{"events": []}')
+    with pytest.raises(ValueError, match='lacks the "articles" mapping'):
+        load_gold(not_gold, articles)
+    not_jsonl = tmp_path / "broken.jsonl"
+    not_jsonl.write_text("not json\n")
+    with pytest.raises(ValueError, match="is not JSONL"):
+        load_gold(not_jsonl)
     paragraphs = load_gold(REPO_ROOT / "data" / "events" / "gold.jsonl", split="dev")
     assert paragraphs.articles and all(
         all(len(group) == 1 for e in g["events"] for group in e["actors"]) for g in paragraphs.judged.values())

@@ -33,7 +33,10 @@ class GoldSet:
 def read_jsonl(path: Path) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    try:
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not JSONL: {exc}") from exc
 
 
 def articles_by_id(path: Path | None, wanted: set[str], gold: Path) -> dict[str, dict]:
@@ -54,7 +57,12 @@ def load_gold(path: Path, articles: Path | None = None, split: str | None = None
     if not path.is_file():
         raise FileNotFoundError(f"no such gold file: {path}")
     if path.suffix == ".json":
-        judged = orjson.loads(path.read_bytes())["articles"]
+        try:
+            judged = orjson.loads(path.read_bytes()).get("articles")
+        except (orjson.JSONDecodeError, AttributeError) as exc:
+            raise ValueError(f"{path} is not a JSON object: {exc}") from exc
+        if not isinstance(judged, dict):
+            raise ValueError(f'{path} is no gold file of the judge: it lacks the "articles" mapping')
         texts = articles_by_id(articles, set(judged), path)
         return GoldSet([Article.model_validate(texts[i]) for i in judged], judged)
     records = read_jsonl(path)
